@@ -1,0 +1,1 @@
+package dev.medbase.devstack; public class Devstack { public static void main(String[] a){} }

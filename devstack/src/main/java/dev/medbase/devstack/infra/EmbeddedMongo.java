@@ -1,0 +1,67 @@
+package dev.medbase.devstack.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+/**
+ * A MongoDB wire-protocol server (mongo-java-server). With a data file it uses the H2 backend, so data survives a
+ * restart; without one it keeps everything in memory (tests). It reports MongoDB 5.0 and has no transactions,
+ * sessions or change streams: services design around single-document atomic updates.
+ */
+public final class EmbeddedMongo implements AutoCloseable {
+
+    private final int port;
+    private final Path dataFile;
+    private MongoServer server;
+    private MongoBackend backend;
+
+    /** @param dataFile the H2 file to keep data in, or {@code null} for an in-memory server */
+    public EmbeddedMongo(int port, Path dataFile) {
+        this.port = port;
+        this.dataFile = dataFile;
+    }
+
+    public synchronized EmbeddedMongo start() {
+        if (server != null) {
+            return this;
+        }
+        if (dataFile == null) {
+            backend = new MemoryBackend();
+        } else {
+            try {
+                Files.createDirectories(dataFile.toAbsolutePath().getParent());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            backend = new H2Backend(dataFile.toAbsolutePath().toString());
+        }
+        server = new MongoServer(backend);
+        server.bind("127.0.0.1", port);
+        return this;
+    }
+
+    /** Connection string for a service database, e.g. {@code uri("medbase-users")}. */
+    public String uri(String database) {
+        return "mongodb://127.0.0.1:" + port + "/" + database;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.shutdownNow();
+            server = null;
+            backend = null;
+        }
+    }
+}
