@@ -1,0 +1,13 @@
+package dev.medbase.data;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** Data: JSON-schema data models, workflows and documents (/data/v1, port 8083). */
+@SpringBootApplication
+public class DataServiceApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(DataServiceApplication.class, args);
+    }
+}

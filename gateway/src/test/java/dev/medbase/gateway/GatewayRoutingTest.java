@@ -1,0 +1,172 @@
+package dev.medbase.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The gateway in front of small real HTTP servers that answer with what reached them: which service got the
+ * request, with which path and headers.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "medbase.gateway.max-body-size=1KB")
+class GatewayRoutingTest {
+
+    private static final List<String> SERVICES = List.of("auth", "users", "data", "files", "tasks", "events", "mail");
+    private static final Map<String, HttpServer> BACKENDS = SERVICES.stream()
+            .collect(Collectors.toMap(s -> s, GatewayRoutingTest::echo));
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) {
+        BACKENDS.forEach((name, server) -> registry.add("medbase.services." + name,
+                () -> "http://127.0.0.1:" + server.getAddress().getPort()));
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        BACKENDS.values().forEach(s -> s.stop(0));
+    }
+
+    /** A backend that answers {@code <service> <method> <path+query> <headers of interest> <body length>}. */
+    private static HttpServer echo(String name) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> answer(name, exchange));
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void answer(String name, HttpExchange exchange) throws IOException {
+        int length;
+        try (InputStream in = exchange.getRequestBody()) {
+            length = in.readAllBytes().length;
+        }
+        String text = name + " " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
+                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery())
+                + " rid=" + exchange.getRequestHeaders().getFirst("X-Request-Id")
+                + " user=" + exchange.getRequestHeaders().getFirst("X-Forwarded-User")
+                + " len=" + length;
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), BodyHandlers.ofString());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "/auth/v2/health, auth", "/auth/v2/oauth2/tokens, auth", "/users/v1/, users", "/users/v1/me, users",
+            "/data/v1/, data", "/files/v1/abc, files", "/tasks/v1/, tasks", "/events/v1/, events",
+            "/dispatchers/v1/, events", "/mail/v1/, mail", "/templates/v1/, mail", "/templates/v2/x, mail"})
+    void routesEachPrefixToItsService(String path, String service) throws Exception {
+        HttpResponse<String> r = get(path);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith(service + " GET " + path + " ");
+    }
+
+    @Test
+    void passesTheRawRqlQueryStringUntouched() throws Exception {
+        String rql = "?eq(name,Hypertension%2520%252D%2520STAGE%25201)&sort(-creationTimestamp)&limit(10,20)";
+        assertThat(get("/data/v1/bp/documents" + rql).body()).contains("/data/v1/bp/documents" + rql + " ");
+    }
+
+    @Test
+    void generatesOrPassesTheRequestId() throws Exception {
+        HttpResponse<String> generated = get("/users/v1/me");
+        String id = generated.headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(generated.body()).contains("rid=" + id);
+        HttpResponse<String> passed = get("/users/v1/me", "X-Request-Id", "trace-42");
+        assertThat(passed.headers().firstValue("X-Request-Id")).hasValue("trace-42");
+        assertThat(passed.body()).contains("rid=trace-42");
+    }
+
+    @Test
+    void dropsIdentityHeadersSentByClients() throws Exception {
+        assertThat(get("/users/v1/me", "X-Forwarded-User", "5e9fff9d90135a2a9a718e2f").body()).contains("user=null");
+    }
+
+    @Test
+    void unknownPrefixIsServiceNotFound() throws Exception {
+        HttpResponse<String> r = get("/payments/v1/");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("\"code\":903", "SERVICE_NOT_FOUND_EXCEPTION");
+    }
+
+    @Test
+    void refusesOversizedBodies() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/data/v1/"))
+                .header("Content-Type", "application/json").POST(BodyPublishers.ofString("x".repeat(2048))).build(),
+                BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).contains("\"code\":22");
+    }
+
+    @Test
+    void acceptsBodiesWithinTheLimit() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/data/v1/"))
+                .header("Content-Type", "application/json").POST(BodyPublishers.ofString("x".repeat(512))).build(),
+                BodyHandlers.ofString());
+        assertThat(r.body()).startsWith("data POST /data/v1/ ").endsWith("len=512");
+    }
+
+    @Test
+    void answersCorsPreflightForTheSdkHeaders() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/users/v1/me"))
+                .method("OPTIONS", BodyPublishers.noBody())
+                .header("Origin", "https://app.example.com")
+                .header("Access-Control-Request-Method", "PUT")
+                .header("Access-Control-Request-Headers", "authorization,x-user-agent,content-encoding").build(),
+                BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
+                .contains("authorization", "x-user-agent", "content-encoding");
+    }
+
+    @Test
+    void unreachableServiceIs503InExhFormat() throws Exception {
+        HttpServer mail = BACKENDS.get("mail");
+        mail.stop(0);
+        HttpResponse<String> r = get("/mail/v1/health");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).contains("\"code\":4", "SERVICE_UNREACHABLE_EXCEPTION");
+    }
+}
