@@ -5,9 +5,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import java.io.IOException;
+
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
@@ -28,6 +33,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns every exception a controller can throw into the ExH error body {@code {code, name, message}} (contract §3.1).
@@ -38,6 +44,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 public class ExhErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ExhErrorHandler.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** The wire body: code, name and message first, then any extra fields of the error. */
     public static Map<String, Object> body(ExhError error, String message, Map<String, Object> extra) {
@@ -47,6 +54,14 @@ public class ExhErrorHandler {
         body.put("message", message);
         body.putAll(extra);
         return body;
+    }
+
+    /** For filters, which answer before any controller (and this advice) is involved. */
+    public static void write(HttpServletResponse response, HttpStatusCode status, ExhError error, String message)
+            throws IOException {
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        JSON.writeValue(response.getOutputStream(), body(error, message, Map.of()));
     }
 
     public static ResponseEntity<Map<String, Object>> response(ExhError error, String message) {

@@ -9,13 +9,13 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.medbase.platform.error.BodyTooLargeException;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhErrorHandler;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Two body rules every service needs before a controller sees the request:
@@ -29,7 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class RequestBodyFilter extends OncePerRequestFilter {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final long maxBodySize;
 
     public RequestBodyFilter(long maxBodySize) {
@@ -46,10 +45,8 @@ public class RequestBodyFilter extends OncePerRequestFilter {
         }
         long length = request.getContentLengthLong();
         if (length > maxBodySize) {
-            response.setStatus(413);
-            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-            JSON.writeValue(response.getOutputStream(), ExhErrorHandler.body(ExhError.BODY_FORMAT_EXCEPTION,
-                    new BodyTooLargeException(maxBodySize).getMessage(), java.util.Map.of()));
+            ExhErrorHandler.write(response, HttpStatus.CONTENT_TOO_LARGE, ExhError.BODY_FORMAT_EXCEPTION,
+                    new BodyTooLargeException(maxBodySize).getMessage());
             return;
         }
         boolean emptyForm = length == 0 && contentType != null
