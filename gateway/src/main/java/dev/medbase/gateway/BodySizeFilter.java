@@ -51,7 +51,7 @@ public class BodySizeFilter implements GlobalFilter, Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 1;
+        return Ordered.HIGHEST_PRECEDENCE + 3;
     }
 
     static final class BodyTooLargeException extends RuntimeException {

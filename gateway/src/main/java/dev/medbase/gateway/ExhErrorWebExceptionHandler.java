@@ -37,7 +37,12 @@ public class ExhErrorWebExceptionHandler implements ErrorWebExceptionHandler {
         int code;
         String name;
         String message;
-        if (ex instanceof BodySizeFilter.BodyTooLargeException) {
+        if (ex instanceof GatewayException g) {
+            status = HttpStatusCode.valueOf(g.status);
+            code = g.code;
+            name = g.name;
+            message = g.getMessage();
+        } else if (ex instanceof BodySizeFilter.BodyTooLargeException) {
             status = HttpStatus.CONTENT_TOO_LARGE;
             code = 22;
             name = "BODY_FORMAT_EXCEPTION";

@@ -12,10 +12,20 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
@@ -31,10 +41,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * The gateway in front of small real HTTP servers that answer with what reached them: which service got the
  * request, with which path and headers.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "medbase.gateway.max-body-size=1KB")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "medbase.gateway.max-body-size=1KB", "medbase.gateway.token-rate-limit.per-second=0.001",
+        "medbase.gateway.token-rate-limit.burst=3"})
 class GatewayRoutingTest {
 
+    static final RSAKey KEY = generate();
+    static final RSAKey FOREIGN_KEY = generate();
     private static final List<String> SERVICES = List.of("auth", "users", "data", "files", "tasks", "events", "mail");
     private static final Map<String, HttpServer> BACKENDS = SERVICES.stream()
             .collect(Collectors.toMap(s -> s, GatewayRoutingTest::echo));
@@ -63,6 +76,13 @@ class GatewayRoutingTest {
     }
 
     private static void answer(String name, HttpExchange exchange) throws IOException {
+        if (name.equals("auth") && exchange.getRequestURI().getPath().equals("/internal/jwks")) {
+            byte[] jwks = new JWKSet(KEY.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, jwks.length);
+            exchange.getResponseBody().write(jwks);
+            exchange.close();
+            return;
+        }
         int length;
         try (InputStream in = exchange.getRequestBody()) {
             length = in.readAllBytes().length;
@@ -84,11 +104,40 @@ class GatewayRoutingTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> get(String path, String... headers) throws Exception {
+        return anonymousGet(path, with(headers, "Authorization", "Bearer " + token(KEY, 300)));
+    }
+
+    private HttpResponse<String> anonymousGet(String path, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
         if (headers.length > 0) {
             b.headers(headers);
         }
         return http.send(b.build(), BodyHandlers.ofString());
+    }
+
+    private static String[] with(String[] headers, String name, String value) {
+        String[] all = java.util.Arrays.copyOf(headers, headers.length + 2);
+        all[headers.length] = name;
+        all[headers.length + 1] = value;
+        return all;
+    }
+
+    /** A token expiring in {@code seconds} (negative: already expired). */
+    static String token(RSAKey key, long seconds) throws Exception {
+        Instant exp = Instant.now().plusSeconds(seconds);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("medbase").subject("u1").claim("aid", "a1")
+                .issueTime(Date.from(exp.minusSeconds(600))).expirationTime(Date.from(exp)).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    private static RSAKey generate() {
+        try {
+            return new RSAKeyGenerator(2048).keyID("k1").generate();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @ParameterizedTest
@@ -123,6 +172,49 @@ class GatewayRoutingTest {
         assertThat(get("/users/v1/me", "X-Forwarded-User", "5e9fff9d90135a2a9a718e2f").body()).contains("user=null");
     }
 
+    @ParameterizedTest
+    @CsvSource({"GET, /auth/v2/health", "POST, /auth/v2/oauth1/tokens", "POST, /users/v1/register",
+            "GET, /users/v1/email_available", "GET, /files/v1/abc/file", "PUT, /tasks/v1/api/hello/x"})
+    void publicRoutesNeedNoToken(String method, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
+    void protectedRoutesWithoutATokenAre104() throws Exception {
+        HttpResponse<String> r = anonymousGet("/users/v1/me");
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).contains("\"code\":104");
+    }
+
+    @Test
+    void expiredTokensAre118AndBadOnes117() throws Exception {
+        assertThat(anonymousGet("/users/v1/me", "Authorization", "Bearer " + token(KEY, -60)).body())
+                .contains("\"code\":118");
+        assertThat(anonymousGet("/users/v1/me", "Authorization", "Bearer " + token(FOREIGN_KEY, 300)).body())
+                .contains("\"code\":117");
+        HttpResponse<String> garbage = anonymousGet("/users/v1/me", "Authorization", "Bearer garbage");
+        assertThat(garbage.statusCode()).isEqualTo(401);
+        assertThat(garbage.body()).contains("\"code\":117", "ACCESS_TOKEN_UNKNOWN_EXCEPTION");
+    }
+
+    @Test
+    void tokenRequestsAreRateLimitedPerAddress() throws Exception {
+        int limited = 0;
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/auth/v2/oauth2/tokens"))
+                    .POST(BodyPublishers.ofString("{}")).build(), BodyHandlers.ofString());
+            if (r.statusCode() == 429) {
+                limited++;
+                assertThat(r.headers().firstValue("Retry-After")).isPresent();
+                assertThat(r.body()).contains("\"error\":\"invalid_request\"").doesNotContain("\"code\"");
+            }
+        }
+        assertThat(limited).isGreaterThanOrEqualTo(3);
+    }
+
     @Test
     void unknownPrefixIsServiceNotFound() throws Exception {
         HttpResponse<String> r = get("/payments/v1/");
@@ -133,6 +225,7 @@ class GatewayRoutingTest {
     @Test
     void refusesOversizedBodies() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/data/v1/"))
+                .header("Authorization", "Bearer " + token(KEY, 300))
                 .header("Content-Type", "application/json").POST(BodyPublishers.ofString("x".repeat(2048))).build(),
                 BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(413);
@@ -142,6 +235,7 @@ class GatewayRoutingTest {
     @Test
     void acceptsBodiesWithinTheLimit() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/data/v1/"))
+                .header("Authorization", "Bearer " + token(KEY, 300))
                 .header("Content-Type", "application/json").POST(BodyPublishers.ofString("x".repeat(512))).build(),
                 BodyHandlers.ofString());
         assertThat(r.body()).startsWith("data POST /data/v1/ ").endsWith("len=512");

@@ -1,0 +1,114 @@
+package dev.medbase.gateway;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import com.nimbusds.jose.KeySourceException;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import reactor.core.publisher.Mono;
+
+/**
+ * The first door (ARCHITECTURE §5): a bearer token must verify against auth-service's JWKS before the request is
+ * routed — unknown or forged → 401 code 117, expired → 401 code 118 (the codes that make the SDK refresh, contract
+ * §2.8), keys unreachable → 503 code 4. Requests without a token pass only on the public routes of
+ * {@code medbase.gateway.public-routes}; elsewhere they are 401 code 104 (§2.7). Services verify the token again.
+ */
+@Component
+public class TokenFilter implements GlobalFilter, Ordered {
+
+    private final ReactiveJwtDecoder decoder;
+    private final Clock clock;
+    private final GatewayProperties properties;
+    private final List<PublicRoute> publicRoutes;
+
+    public TokenFilter(ReactiveJwtDecoder decoder, Clock clock, GatewayProperties properties) {
+        this.decoder = decoder;
+        this.clock = clock;
+        this.properties = properties;
+        this.publicRoutes = properties.publicRoutes().stream().map(PublicRoute::parse).toList();
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || authorization.isBlank()) {
+            return isPublic(request) ? chain.filter(exchange)
+                    : Mono.error(GatewayException.of(401, 104, "USER_NOT_AUTHENTICATED_EXCEPTION",
+                            "The user is not authenticated"));
+        }
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Mono.error(unknown());
+        }
+        return decoder.decode(authorization.substring(7).trim())
+                .onErrorMap(TokenFilter::translate)
+                .flatMap(jwt -> expired(jwt) ? Mono.error(GatewayException.of(401, 118,
+                        "ACCESS_TOKEN_EXPIRED_EXCEPTION", "The access token is expired")) : chain.filter(exchange));
+    }
+
+    private boolean expired(Jwt jwt) {
+        Instant expiresAt = jwt.getExpiresAt();
+        return expiresAt == null || Instant.now(clock).isAfter(expiresAt.plus(properties.clockSkew()));
+    }
+
+    private boolean isPublic(ServerHttpRequest request) {
+        return publicRoutes.stream().anyMatch(route -> route.matches(request));
+    }
+
+    private static Throwable translate(Throwable e) {
+        if (e instanceof BadJwtException || !(hasCause(e, KeySourceException.class) || hasCause(e, IOException.class))) {
+            return unknown();
+        }
+        return GatewayException.of(503, 4, "SERVICE_UNREACHABLE_EXCEPTION",
+                "The token signing keys are unavailable, try again shortly");
+    }
+
+    private static GatewayException unknown() {
+        return GatewayException.of(401, 117, "ACCESS_TOKEN_UNKNOWN_EXCEPTION", "The access token is unknown");
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 1;
+    }
+
+    /** {@code "POST /users/v1/register"} or {@code "* /users/v1/health"}: a method (or any) and a path pattern. */
+    record PublicRoute(HttpMethod method, PathPattern pattern) {
+        static PublicRoute parse(String spec) {
+            String[] parts = spec.trim().split("\\s+", 2);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("A public route is 'METHOD /path', got: " + spec);
+            }
+            return new PublicRoute("*".equals(parts[0]) ? null : HttpMethod.valueOf(parts[0]),
+                    PathPatternParser.defaultInstance.parse(parts[1]));
+        }
+
+        boolean matches(ServerHttpRequest request) {
+            return (method == null || method.equals(request.getMethod()))
+                    && pattern.matches(request.getPath().pathWithinApplication());
+        }
+    }
+}
