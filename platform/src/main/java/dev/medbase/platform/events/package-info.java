@@ -1,0 +1,37 @@
+/**
+ * Events between services (ARCHITECTURE §6): an outbox to publish, a relay to Kafka, idempotent consumption.
+ *
+ * <h2>The event</h2>
+ * {@link dev.medbase.platform.events.EventEnvelope}: {@code id} (24-hex ObjectId), {@code type} (ExH system event
+ * type such as {@code user_created}), {@code source} (producing service, {@code users}), {@code time} (millis),
+ * {@code aggregateId} (the entity it is about) and {@code content} (a JSON object). The ExH event object
+ * {@code {id, type, content, creation_timestamp}} is id, type, content and time in epoch millis.
+ *
+ * <h2>On the wire (CloudEvents Kafka binding, binary mode)</h2>
+ * <pre>
+ * topic   medbase.&lt;source&gt;                     e.g. medbase.users (3 partitions by default)
+ * key     aggregateId                            one entity's events share a partition, so they stay in order
+ * value   content as JSON                        {"id":"65a…","email":"…"}
+ * headers ce_specversion=1.0, ce_id, ce_type, ce_source, ce_time (RFC 3339), content-type=application/json
+ * </pre>
+ * Records a consumer gives up on (after retries, or at once if they are not Medbase events) go to
+ * {@code <topic>.DLT} with spring-kafka's {@code kafka_dlt-*} headers (original topic, offset, group, exception).
+ *
+ * <h2>Publishing</h2>
+ * Set {@code medbase.events.source}, inject {@link dev.medbase.platform.events.EventPublisher} and call
+ * {@code publish(type, aggregateId, content)} after writing the change. The event is stored in the collection
+ * {@code outbox} of the service's database; the relay sends it (usually within milliseconds), waits for the broker's
+ * acknowledgement and deletes it. While Kafka is down events wait there; nothing is lost and publishing does not block.
+ * Delivery is at-least-once: a relay that dies between send and delete, or whose lease runs out, means a second copy.
+ *
+ * <p><b>No transactions on mongo-java-server.</b> The business write and the outbox write are two single-document
+ * writes there; a crash between them loses the event (never invents one, if the event is published after the change).
+ * On a real MongoDB replica set a service can make them atomic with a {@code MongoTransactionManager} and
+ * {@code @Transactional}: the outbox write joins the transaction and the relay is woken after commit.
+ *
+ * <h2>Consuming</h2>
+ * Declare {@link dev.medbase.platform.events.EventHandler} beans. Each event is handled once per handler: processed
+ * ids are kept in the collection {@code processed_events} (unique on consumer + event id, expiring after
+ * {@code medbase.events.consumer.dedupe-retention}, 7 days by default).
+ */
+package dev.medbase.platform.events;
