@@ -13,17 +13,15 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.medbase.devstack.infra.EmbeddedKafka;
-import dev.medbase.devstack.infra.EmbeddedMongo;
+import dev.medbase.devstack.infra.SharedTestInfra;
 
 @SpringBootTest(properties = {"medbase.bootstrap.client-id=test-client", "medbase.bootstrap.client-secret=s3cret-value"})
 class BootstrapApplicationTest {
 
-    static final EmbeddedMongo MONGO = new EmbeddedMongo(EmbeddedKafka.freePort(), null).start();
-
     @DynamicPropertySource
     static void mongo(DynamicPropertyRegistry registry) {
-        registry.add("spring.mongodb.uri", () -> MONGO.uri("medbase-auth"));
+        registry.add("spring.mongodb.uri", () -> SharedTestInfra.mongoUri("medbase-auth"));
+        registry.add("spring.kafka.bootstrap-servers", SharedTestInfra::kafkaBootstrapServers);
     }
 
     @Autowired

@@ -23,6 +23,7 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
+import dev.medbase.platform.events.EventPublisher;
 import dev.medbase.users.permissions.Permission;
 
 /**
@@ -56,12 +57,15 @@ public class BootstrapAdmin implements ApplicationRunner {
     private final PasswordEncoder encoder;
     private final Settings settings;
     private final Clock clock;
+    private final EventPublisher events;
 
-    public BootstrapAdmin(MongoTemplate mongo, PasswordEncoder encoder, Settings settings, Clock clock) {
+    public BootstrapAdmin(MongoTemplate mongo, PasswordEncoder encoder, Settings settings, Clock clock,
+            EventPublisher events) {
         this.mongo = mongo;
         this.encoder = encoder;
         this.settings = settings;
         this.clock = clock;
+        this.events = events;
     }
 
     @Override
@@ -97,6 +101,7 @@ public class BootstrapAdmin implements ApplicationRunner {
                 .append("update_timestamp", now);
         try {
             mongo.insert(user, USERS);
+            events.publish("user_created", userId.toHexString(), java.util.Map.of("id", userId.toHexString()));
             log.info("Created the bootstrap admin user {}", email);
         } catch (DuplicateKeyException e) {
             // another replica created it at the same moment
