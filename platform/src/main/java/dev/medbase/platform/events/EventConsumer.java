@@ -1,13 +1,19 @@
 package dev.medbase.platform.events;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -20,6 +26,8 @@ import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
  * offset is committed only after that publish succeeded, so a partition never stops silently and nothing is skipped.
  */
 final class EventConsumer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(EventConsumer.class);
 
     record Settings(String group, int concurrency, int retries, Duration retryBackoff) {
     }
@@ -48,9 +56,20 @@ final class EventConsumer implements SmartLifecycle {
         backOff.setInitialInterval(settings.retryBackoff().toMillis());
         backOff.setMultiplier(2);
         backOff.setMaxInterval(Math.max(settings.retryBackoff().toMillis(), Duration.ofSeconds(30).toMillis()));
-        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+        ConsumerAwareRecordRecoverer parkAndTell = (record, consumer, e) -> {
+            recoverer.accept(record, consumer, e); // throws if the DLT can't be written: the record is then retried
+            log.warn("Parked {}-{}@{} (event {}) on {}: {}", record.topic(), record.partition(), record.offset(),
+                    eventId(record), EventTopics.deadLetter(record.topic()),
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+        };
+        DefaultErrorHandler handler = new DefaultErrorHandler(parkAndTell, backOff);
         handler.addNotRetryableExceptions(PoisonEventException.class);
         return handler;
+    }
+
+    private static String eventId(ConsumerRecord<?, ?> record) {
+        Header id = record.headers().lastHeader(EventCodec.HEADER_ID);
+        return id == null ? "without id" : new String(id.value(), StandardCharsets.UTF_8);
     }
 
     @Override

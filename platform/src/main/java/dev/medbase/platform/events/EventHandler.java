@@ -44,7 +44,8 @@ public interface EventHandler {
      * it forget what it processed, which only matters for events delivered again.
      */
     default String name() {
-        return ClassUtils.getUserClass(this).getSimpleName();
+        Class<?> type = ClassUtils.getUserClass(this);
+        return type.getSimpleName().isEmpty() ? type.getName() : type.getSimpleName(); // anonymous classes
     }
 
     void handle(EventEnvelope event) throws Exception;

@@ -29,6 +29,25 @@
  * On a real MongoDB replica set a service can make them atomic with a {@code MongoTransactionManager} and
  * {@code @Transactional}: the outbox write joins the transaction and the relay is woken after commit.
  *
+ * <h2>Settings ({@link dev.medbase.platform.events.EventsProperties})</h2>
+ * <pre>
+ * medbase.events.source                      required to switch events on; the topic is medbase.&lt;source&gt;
+ * medbase.events.consumer-group              default: the source
+ * medbase.events.relay.poll-interval         1s     fallback poll (a publish wakes the relay at once)
+ * medbase.events.relay.batch-size            100
+ * medbase.events.relay.lease                 30s    must exceed max.block.ms + delivery.timeout.ms (5 s + 15 s)
+ * medbase.events.relay.min-backoff / max-backoff   200ms / 10s while Kafka is unreachable
+ * medbase.events.consumer.retries            3      then the record goes to the DLT
+ * medbase.events.consumer.retry-backoff      500ms  doubling
+ * medbase.events.consumer.concurrency        1
+ * medbase.events.consumer.dedupe-retention   7d
+ * medbase.events.topic.partitions / replicas 3 / 1
+ * </pre>
+ * Kafka connection and security come from Boot's {@code spring.kafka.*}; the relay's producer forces
+ * {@code acks=all} and {@code enable.idempotence=true} and defaults {@code max.block.ms=5000},
+ * {@code request.timeout.ms=5000}, {@code delivery.timeout.ms=15000} (overridable with
+ * {@code spring.kafka.producer.properties.*}).
+ *
  * <h2>Consuming</h2>
  * Declare {@link dev.medbase.platform.events.EventHandler} beans. Each event is handled once per handler: processed
  * ids are kept in the collection {@code processed_events} (unique on consumer + event id, expiring after
