@@ -68,6 +68,11 @@ class RqlPropertyTest {
         parsesOrIsInvalidRql(raw);
     }
 
+    @Property(tries = 3000)
+    void operatorsWithJunkArguments(@ForAll("junkCalls") String raw) {
+        parsesOrIsInvalidRql(raw);
+    }
+
     @Property(tries = 1000)
     void randomlyNestedCalls(@ForAll("nested") String raw) {
         parsesOrIsInvalidRql(raw);
@@ -138,6 +143,19 @@ class RqlPropertyTest {
     @Provide
     Arbitrary<String> fragmentSoup() {
         return Arbitraries.of(FRAGMENTS).list().ofMaxSize(30).map(parts -> String.join("", parts));
+    }
+
+    /** Every operator, with arguments made of a few fragments each: reaches the per-operator argument checks. */
+    @Provide
+    Arbitrary<String> junkCalls() {
+        Arbitrary<String> name = Arbitraries.of("eq", "ne", "gt", "ge", "lt", "le", "like", "in", "out", "contains",
+                "excludes", "and", "or", "select", "sort", "limit", "skipCount", "skip_count", "foo", "");
+        Arbitrary<String> argument = Arbitraries.oneOf(Arbitraries.of(FRAGMENTS),
+                Arbitraries.of(FRAGMENTS).list().ofMaxSize(3).map(parts -> String.join("", parts)));
+        Arbitrary<String> call = Combinators.combine(name, argument.list().ofMaxSize(4))
+                .as((op, args) -> op + "(" + String.join(",", args) + ")");
+        return Combinators.combine(call.list().ofMinSize(1).ofMaxSize(3), Arbitraries.of("&", "|"))
+                .as((calls, conjunction) -> String.join(conjunction, calls));
     }
 
     @Provide
