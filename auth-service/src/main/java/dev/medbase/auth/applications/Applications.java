@@ -210,8 +210,7 @@ public class Applications {
      * without a secret → 126; a wrong secret (also for a public application that sends one) → 124.
      */
     public Client authenticate(String clientId, String secret) {
-        Document app = mongo.findOne(Query.query(Criteria.where("versions.clientId").is(clientId).and("type")
-                .is("oauth2")), Document.class, COLLECTION);
+        Document app = mongo.findOne(byClientIdQuery(clientId), Document.class, COLLECTION);
         Document version = app == null ? null : version(app, clientId).orElse(null);
         if (version == null) {
             throw new ExhException(ExhError.OAUTH2_CLIENT_ID_EXCEPTION, "The client id is unknown");
@@ -232,11 +231,19 @@ public class Applications {
 
     /** The application (oauth2) a client id belongs to, without checking a secret (authorization requests). */
     public Optional<Client> byClientId(String clientId) {
-        Document app = mongo.findOne(Query.query(Criteria.where("versions.clientId").is(clientId).and("type")
-                .is("oauth2")), Document.class, COLLECTION);
+        Document app = mongo.findOne(byClientIdQuery(clientId), Document.class, COLLECTION);
         return Optional.ofNullable(app).flatMap(a -> version(a, clientId).map(v -> new Client(a.get("_id").toString(),
                 v.get("_id").toString(), clientId, Boolean.TRUE.equals(a.getBoolean("confidential")),
                 strings(a.get("redirectUris")))));
+    }
+
+    /**
+     * {@code $elemMatch} rather than the dotted path: mongo-java-server's index on {@code versions.clientId} keys
+     * the whole array, so an equality on the dotted path alone can miss (real MongoDB handles both).
+     */
+    private static Query byClientIdQuery(String clientId) {
+        return Query.query(Criteria.where("type").is("oauth2").and("versions")
+                .elemMatch(Criteria.where("clientId").is(clientId)));
     }
 
     private static Optional<Document> version(Document app, String clientId) {
