@@ -144,6 +144,58 @@ class RefreshTokens {
         mongo.updateFirst(Query.query(Criteria.where("_id").is(new ObjectId(familyId)).and("revoked").is(false)),
                 new Update().set("revoked", true).set("revokedTimestamp", now).set("revokeReason", reason),
                 FAMILIES);
+        // the family flag is what counts; marking its tokens only keeps listings honest
+        mongo.updateMulti(Query.query(Criteria.where("familyId").is(familyId)),
+                new Update().set("revoked", true).set("updateTimestamp", now), TOKENS);
+    }
+
+    /** Wire form of a refresh token in listings (contract §5.5): never the token itself. */
+    record Listed(String id, String applicationId, String userId, String expiryTimestamp, String creationTimestamp,
+            String updateTimestamp) {}
+
+    static final java.util.Set<String> RQL_FIELDS = java.util.Set.of("id", "applicationId", "userId");
+
+    /** Live tokens (not rotated, revoked or expired): a user's own, or everyone's. */
+    java.util.List<Listed> find(String userId, dev.medbase.auth.support.MiniRql.Parsed rql, long[] total) {
+        Query query = Query.query(Criteria.where("rotatedTimestamp").is(null).and("revoked").ne(true)
+                .and("expiryTimestamp").gt(Date.from(clock.instant())));
+        if (userId != null) {
+            query.addCriteria(Criteria.where("userId").is(userId));
+        }
+        for (java.util.Map.Entry<String, String> e : rql.eq().entrySet()) {
+            if (e.getKey().equals("id")) {
+                query.addCriteria(Criteria.where("_id").is(ObjectId.isValid(e.getValue())
+                        ? new ObjectId(e.getValue()) : e.getValue()));
+            } else if (e.getKey().equals("userId") && userId != null) {
+                if (!userId.equals(e.getValue())) {
+                    total[0] = 0;
+                    return java.util.List.of();
+                }
+            } else {
+                query.addCriteria(Criteria.where(e.getKey()).is(e.getValue()));
+            }
+        }
+        total[0] = mongo.count(query, TOKENS);
+        query.with(Sort.by("_id")).skip(rql.offset()).limit(rql.limit());
+        return mongo.find(query, Document.class, TOKENS).stream().map(d -> new Listed(d.get("_id").toString(),
+                d.getString("applicationId"), d.getString("userId"),
+                dev.medbase.auth.support.Iso.format(d.getDate("expiryTimestamp")),
+                dev.medbase.auth.support.Iso.format(d.getDate("creationTimestamp")),
+                dev.medbase.auth.support.Iso.format(d.getDate("updateTimestamp")))).toList();
+    }
+
+    /** Ends the session a token belongs to (its whole family). {@code userId} null: anyone's. */
+    long delete(ObjectId id, String userId, boolean any) {
+        Document token = mongo.findById(id, Document.class, TOKENS);
+        if (token == null || Boolean.TRUE.equals(token.getBoolean("revoked"))) {
+            throw new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION, "Unknown refresh token");
+        }
+        if (!any && !token.getString("userId").equals(userId)) {
+            throw new ExhException(ExhError.NO_PERMISSION_EXCEPTION, "Permission DELETE_AUTHORIZATIONS is required");
+        }
+        revokeFamily(token.getString("familyId"), "deleted");
+        events.tokensRevoked(token.getString("userId"), token.getString("familyId"), "deleted");
+        return 1;
     }
 
     private static ExhException unknown() {

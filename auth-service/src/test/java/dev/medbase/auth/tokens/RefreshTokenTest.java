@@ -105,4 +105,31 @@ class RefreshTokenTest extends AuthIntegrationTest {
         assertOAuthError(refresh(r.body().get("refresh_token").asString()), 400, "invalid_grant", 119,
                 "REFRESH_TOKEN_UNKNOWN_EXCEPTION");
     }
+
+    @Test
+    void listAndDeleteRefreshTokens() throws Exception {
+        createUser("sessions@example.com", "Sessions-pass-1");
+        Response login = login("sessions@example.com", "Sessions-pass-1");
+        String access = login.body().get("access_token").asString();
+        String refreshToken = login.body().get("refresh_token").asString();
+        Response list = send("GET", "/auth/v2/oauth2/refreshTokens", null, null, "Authorization", bearer(access));
+        assertThat(list.status()).as(list.toString()).isEqualTo(200);
+        assertThat(list.body().get("page").get("total").asInt()).isEqualTo(1);
+        tools.jackson.databind.JsonNode listed = list.body().get("data").get(0);
+        assertThat(listed.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("id",
+                "applicationId", "userId", "expiryTimestamp", "creationTimestamp", "updateTimestamp");
+        assertThat(list.raw()).doesNotContain(refreshToken);
+
+        // someone else's token cannot be deleted without DELETE_AUTHORIZATIONS
+        createUser("other-sessions@example.com", "Other-pass-1");
+        String other = login("other-sessions@example.com", "Other-pass-1").body().get("access_token").asString();
+        String id = listed.get("id").asString();
+        assertExhError(send("DELETE", "/auth/v2/oauth2/refreshTokens/" + id, null, null, "Authorization",
+                bearer(other)), 401, 10, "NO_PERMISSION_EXCEPTION");
+        assertThat(send("DELETE", "/auth/v2/oauth2/refreshTokens/" + id, null, null, "Authorization",
+                bearer(access)).raw()).isEqualTo("{\"affectedRecords\":1}");
+        assertOAuthError(refresh(refreshToken), 400, "invalid_grant", 119, "REFRESH_TOKEN_UNKNOWN_EXCEPTION");
+        assertThat(send("GET", "/auth/v2/oauth2/refreshTokens", null, null, "Authorization", bearer(access)).body()
+                .get("page").get("total").asInt()).isZero();
+    }
 }
