@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.MDC;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -82,6 +83,10 @@ public class UserService {
 
     private JsonNode call(RestClient.RequestHeadersSpec<?> request) {
         try {
+            String requestId = MDC.get("requestId");
+            if (requestId != null) {
+                request.header("X-Request-Id", requestId); // one request id across both services' logs
+            }
             return request.accept(MediaType.APPLICATION_JSON).exchange((req, res) -> {
                 byte[] bytes = res.getBody().readAllBytes();
                 JsonNode node = parse(bytes);

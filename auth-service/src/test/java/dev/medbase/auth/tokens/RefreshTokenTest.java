@@ -59,6 +59,27 @@ class RefreshTokenTest extends AuthIntegrationTest {
     }
 
     @Test
+    void parallelRefreshesWithOneTokenAllSucceed() throws Exception {
+        String token = freshRefreshToken();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> refresh(token)));
+            }
+            java.util.Set<String> issued = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<Response> answer : answers) {
+                Response r = answer.get();
+                assertThat(r.status()).as(r.toString()).isEqualTo(200);
+                issued.add(r.body().get("refresh_token").asString());
+            }
+            assertThat(issued).hasSize(4);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void reuseAfterTheGraceWindowRevokesTheWholeFamily() throws Exception {
         String token = freshRefreshToken();
         String next = refresh(token).body().get("refresh_token").asString();

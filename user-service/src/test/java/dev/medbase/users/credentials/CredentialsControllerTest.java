@@ -179,6 +179,32 @@ class CredentialsControllerTest {
     }
 
     @Test
+    void parallelWrongGuessesAreChargedBeforeTheyAreChecked() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        int failed = 0;
+        int throttled = 0;
+        try {
+            List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                answers.add(pool.submit(() -> login("alice@example.com", "wrong")));
+            }
+            for (java.util.concurrent.Future<Response> answer : answers) {
+                int code = answer.get().body().get("code").asInt();
+                assertThat(code).isIn(106, 211);
+                failed += code == 106 ? 1 : 0;
+                throttled += code == 211 ? 1 : 0;
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // every guess that was checked was counted, and the clock did not move: the rest were refused unchecked
+        assertThat(failed).isPositive();
+        assertThat(failed + throttled).isEqualTo(24);
+        assertThat(stored(alice).getInteger("failed_count")).isEqualTo(failed);
+        assertThat(login("alice@example.com", "Alice-pass-1").body().get("code").asInt()).isEqualTo(211);
+    }
+
+    @Test
     void hammeringOneAccountDoesNotAffectAnother() throws Exception {
         for (int i = 0; i < 10; i++) {
             login("alice@example.com", "wrong"); // first fails, the rest are throttled
