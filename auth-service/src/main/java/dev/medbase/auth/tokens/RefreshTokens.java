@@ -1,0 +1,204 @@
+package dev.medbase.auth.tokens;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Component;
+
+import dev.medbase.auth.AuthProperties;
+import dev.medbase.auth.support.Secrets;
+import dev.medbase.platform.error.ExhError;
+import dev.medbase.platform.error.ExhException;
+
+/**
+ * Opaque refresh tokens (256 random bits, 64 hex characters), stored only as their SHA-256 digest, rotated on every
+ * use. Every token belongs to a <em>family</em>: all tokens descending from one login.
+ *
+ * <ul>
+ * <li>First use of a token: an atomic {@code findAndModify} stamps {@code rotatedTimestamp}; the caller gets a new
+ * token of the same family.</li>
+ * <li>Use of a token rotated less than {@code medbase.auth.refresh-grace-window} ago (the SDK's concurrent
+ * refreshes, contract §2.8): another new token of the family, at most {@code refresh-grace-uses} times.</li>
+ * <li>Use after the window: reuse — the family is revoked (its newest token stops working too) → 119.</li>
+ * <li>Expired → 120; unknown, revoked, or issued to another application → 119.</li>
+ * </ul>
+ * Revocation flips one field on the family document, checked on every use, so it is atomic without transactions.
+ *
+ * <p>Stored shapes: {@code refresh_tokens} {_id, tokenHash (unique), familyId, userId, applicationId, graceUses,
+ * rotatedTimestamp?, expiryTimestamp, creationTimestamp, updateTimestamp}; {@code refresh_families} {_id, userId,
+ * applicationId, revoked, revokedTimestamp?, revokeReason?, creationTimestamp}.
+ */
+@Component
+class RefreshTokens {
+
+    static final String TOKENS = "refresh_tokens";
+    static final String FAMILIES = "refresh_families";
+
+    /** A new refresh token: the plaintext goes to the client once. */
+    record Issued(String token, String id, String familyId) {}
+
+    /** A presented token that passed {@link #check}: not yet rotated by this request. */
+    record Presented(Object id, String familyId, String userId, String applicationId) {}
+
+    private final MongoTemplate mongo;
+    private final AuthProperties properties;
+    private final Clock clock;
+    private final TokenEvents events;
+
+    RefreshTokens(MongoTemplate mongo, AuthProperties properties, Clock clock, TokenEvents events) {
+        this.mongo = mongo;
+        this.properties = properties;
+        this.clock = clock;
+        this.events = events;
+        mongo.indexOps(TOKENS).createIndex(new Index("tokenHash", Sort.Direction.ASC).unique());
+        mongo.indexOps(TOKENS).createIndex(new Index("familyId", Sort.Direction.ASC));
+        mongo.indexOps(TOKENS).createIndex(new Index("userId", Sort.Direction.ASC));
+        mongo.indexOps(FAMILIES).createIndex(new Index("userId", Sort.Direction.ASC));
+    }
+
+    /** A new family (a login) and its first token. */
+    Issued startFamily(String userId, String applicationId) {
+        ObjectId family = new ObjectId();
+        mongo.insert(new Document("_id", family).append("userId", userId).append("applicationId", applicationId)
+                .append("revoked", false).append("creationTimestamp", Date.from(clock.instant())), FAMILIES);
+        return issue(family.toHexString(), userId, applicationId);
+    }
+
+    /** A new token in an existing family. */
+    Issued issue(String familyId, String userId, String applicationId) {
+        Instant now = clock.instant();
+        String token = Secrets.randomHex(32);
+        ObjectId id = new ObjectId();
+        mongo.insert(new Document("_id", id)
+                .append("tokenHash", Secrets.sha256Hex(token))
+                .append("familyId", familyId)
+                .append("userId", userId)
+                .append("applicationId", applicationId)
+                .append("graceUses", 0)
+                .append("expiryTimestamp", Date.from(now.plus(properties.refreshTokenLifetime())))
+                .append("creationTimestamp", Date.from(now))
+                .append("updateTimestamp", Date.from(now)), TOKENS);
+        return new Issued(token, id.toHexString(), familyId);
+    }
+
+    /** Checks a presented token: known, of this application, family not revoked, not expired. */
+    Presented check(String token, String applicationId) {
+        Instant now = clock.instant();
+        Document stored = mongo.findOne(Query.query(Criteria.where("tokenHash").is(Secrets.sha256Hex(token))),
+                Document.class, TOKENS);
+        if (stored == null || !applicationId.equals(stored.getString("applicationId"))) {
+            throw unknown();
+        }
+        String familyId = stored.getString("familyId");
+        Document family = mongo.findById(new ObjectId(familyId), Document.class, FAMILIES);
+        if (family == null || Boolean.TRUE.equals(family.getBoolean("revoked"))) {
+            throw unknown();
+        }
+        if (!stored.getDate("expiryTimestamp").toInstant().isAfter(now)) {
+            throw new ExhException(ExhError.REFRESH_TOKEN_EXPIRED_EXCEPTION);
+        }
+        return new Presented(stored.get("_id"), familyId, stored.getString("userId"), applicationId);
+    }
+
+    /**
+     * Rotates a checked token: its first use, or a use inside the grace window, passes (the caller then issues the
+     * family's next token); any later use revokes the family → 119.
+     */
+    void rotate(Presented presented) {
+        Instant now = clock.instant();
+        Date nowDate = Date.from(now);
+        Document first = mongo.findAndModify(
+                Query.query(Criteria.where("_id").is(presented.id()).and("rotatedTimestamp").is(null)),
+                new Update().set("rotatedTimestamp", nowDate).set("updateTimestamp", nowDate),
+                FindAndModifyOptions.options().returnNew(true), Document.class, TOKENS);
+        if (first != null) {
+            return;
+        }
+        Date graceStart = Date.from(now.minus(properties.refreshGraceWindow()));
+        Document grace = mongo.findAndModify(
+                Query.query(Criteria.where("_id").is(presented.id()).and("rotatedTimestamp").gte(graceStart)
+                        .and("graceUses").lt(properties.refreshGraceUses())),
+                new Update().inc("graceUses", 1).set("updateTimestamp", nowDate),
+                FindAndModifyOptions.options().returnNew(true), Document.class, TOKENS);
+        if (grace != null) {
+            return;
+        }
+        revokeFamily(presented.familyId(), "reuse");
+        events.refreshTokenReused(presented.userId(), presented.applicationId(), presented.familyId());
+        throw unknown();
+    }
+
+    /** After the family's user disappeared, a logout or a detected reuse: no token of the family works any more. */
+    void revokeFamily(String familyId, String reason) {
+        Date now = Date.from(clock.instant());
+        mongo.updateFirst(Query.query(Criteria.where("_id").is(new ObjectId(familyId)).and("revoked").is(false)),
+                new Update().set("revoked", true).set("revokedTimestamp", now).set("revokeReason", reason),
+                FAMILIES);
+        // the family flag is what counts; marking its tokens only keeps listings honest
+        mongo.updateMulti(Query.query(Criteria.where("familyId").is(familyId)),
+                new Update().set("revoked", true).set("updateTimestamp", now), TOKENS);
+    }
+
+    /** Wire form of a refresh token in listings (contract §5.5): never the token itself. */
+    record Listed(String id, String applicationId, String userId, String expiryTimestamp, String creationTimestamp,
+            String updateTimestamp) {}
+
+    static final java.util.Set<String> RQL_FIELDS = java.util.Set.of("id", "applicationId", "userId");
+
+    /** Live tokens (not rotated, revoked or expired): a user's own, or everyone's. */
+    java.util.List<Listed> find(String userId, dev.medbase.auth.support.MiniRql.Parsed rql, long[] total) {
+        Query query = Query.query(Criteria.where("rotatedTimestamp").is(null).and("revoked").ne(true)
+                .and("expiryTimestamp").gt(Date.from(clock.instant())));
+        if (userId != null) {
+            query.addCriteria(Criteria.where("userId").is(userId));
+        }
+        for (java.util.Map.Entry<String, String> e : rql.eq().entrySet()) {
+            if (e.getKey().equals("id")) {
+                query.addCriteria(Criteria.where("_id").is(ObjectId.isValid(e.getValue())
+                        ? new ObjectId(e.getValue()) : e.getValue()));
+            } else if (e.getKey().equals("userId") && userId != null) {
+                if (!userId.equals(e.getValue())) {
+                    total[0] = 0;
+                    return java.util.List.of();
+                }
+            } else {
+                query.addCriteria(Criteria.where(e.getKey()).is(e.getValue()));
+            }
+        }
+        total[0] = mongo.count(query, TOKENS);
+        query.with(Sort.by("_id")).skip(rql.offset()).limit(rql.limit());
+        return mongo.find(query, Document.class, TOKENS).stream().map(d -> new Listed(d.get("_id").toString(),
+                d.getString("applicationId"), d.getString("userId"),
+                dev.medbase.auth.support.Iso.format(d.getDate("expiryTimestamp")),
+                dev.medbase.auth.support.Iso.format(d.getDate("creationTimestamp")),
+                dev.medbase.auth.support.Iso.format(d.getDate("updateTimestamp")))).toList();
+    }
+
+    /** Ends the session a token belongs to (its whole family). {@code userId} null: anyone's. */
+    long delete(ObjectId id, String userId, boolean any) {
+        Document token = mongo.findById(id, Document.class, TOKENS);
+        if (token == null || Boolean.TRUE.equals(token.getBoolean("revoked"))) {
+            throw new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION, "Unknown refresh token");
+        }
+        if (!any && !token.getString("userId").equals(userId)) {
+            throw new ExhException(ExhError.NO_PERMISSION_EXCEPTION, "Permission DELETE_AUTHORIZATIONS is required");
+        }
+        revokeFamily(token.getString("familyId"), "deleted");
+        events.tokensRevoked(token.getString("userId"), token.getString("familyId"), "deleted");
+        return 1;
+    }
+
+    private static ExhException unknown() {
+        return new ExhException(ExhError.REFRESH_TOKEN_UNKNOWN_EXCEPTION);
+    }
+}
