@@ -3,26 +3,28 @@ package dev.medbase.platform.rql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.query.Query;
 
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.StringLength;
 
 /**
  * Fuzzing: no input makes parsing or translation throw anything but INVALID_RQL_EXCEPTION, and whatever the SDK
  * builder can produce parses, with every value decoded back to what the caller wrote. Runs the parser without the
  * safety net of {@link Rql#parse}, so a leaking exception fails here.
+ *
+ * <p>Each property runs a fixed number of tries from a fixed seed, so runs are repeatable. A failure names the
+ * try's own seed and the input: {@code generator(new Random(seed))} rebuilds that input alone.
  */
 class RqlPropertyTest {
 
@@ -53,47 +55,61 @@ class RqlPropertyTest {
             "..", ".", "roles.5", "5e9fff9d90135a2a9a718e2f", "2020-01-01T00:00:00Z", "1970%252D01%252D01", " ", "é",
             "\u0000", "\t", "\uD83D\uDE00");
 
-    @Property(tries = 2000)
-    void arbitraryStrings(@ForAll @StringLength(max = 120) String raw) {
-        parsesOrIsInvalidRql(raw);
+    private static final String RQL_ALPHABET = "abcxyz0159()&|,%'=:.-+<>!$*_?\\ ABCDEF";
+
+    /** Pieces that make a value typed (number, boolean, null, quoted) or close to it. */
+    private static final List<String> VALUE_PIECES = List.of(
+            "true", "false", "null", "0", "1", "-1.5", "1e+21", "1e21", "010", "0.1", "-0", "NaN", "Infinity", "'", "''",
+            "\"", ":", "string", "date", "%", "%25", "(", ")", ",", "&", " ", "é", "\uD83D\uDE00");
+
+    private static final List<String> FIELDS = List.of(
+            "a", "b", "data.x", "id", "t", "n", "s", "roles.5", "staff_enlistments.group_id");
+    /** Fields the translator accepts in select(): a positional or nested-array path is not one of them. */
+    private static final List<String> SELECTABLE_FIELDS = List.of("a", "b", "data.x", "id", "t", "n", "s");
+
+    @Test
+    void arbitraryStrings() {
+        Gen.forAll(0x5eed_0001L, 2000, r -> Gen.anyString(r, 120), RqlPropertyTest::parsesOrIsInvalidRql);
     }
 
-    @Property(tries = 3000)
-    void rqlAlphabetStrings(@ForAll("rqlAlphabet") String raw) {
-        parsesOrIsInvalidRql(raw);
+    @Test
+    void rqlAlphabetStrings() {
+        Gen.forAll(0x5eed_0002L, 3000, r -> Gen.string(r, 80, RQL_ALPHABET), RqlPropertyTest::parsesOrIsInvalidRql);
     }
 
-    @Property(tries = 3000)
-    void rqlFragmentSoup(@ForAll("fragmentSoup") String raw) {
-        parsesOrIsInvalidRql(raw);
+    @Test
+    void rqlFragmentSoup() {
+        Gen.forAll(0x5eed_0003L, 3000, r -> Gen.join(r, 0, 30, "", g -> Gen.of(g, FRAGMENTS)),
+                RqlPropertyTest::parsesOrIsInvalidRql);
     }
 
-    @Property(tries = 3000)
-    void operatorsWithJunkArguments(@ForAll("junkCalls") String raw) {
-        parsesOrIsInvalidRql(raw);
+    @Test
+    void operatorsWithJunkArguments() {
+        Gen.forAll(0x5eed_0004L, 3000, RqlPropertyTest::junkCalls, RqlPropertyTest::parsesOrIsInvalidRql);
     }
 
-    @Property(tries = 1000)
-    void randomlyNestedCalls(@ForAll("nested") String raw) {
-        parsesOrIsInvalidRql(raw);
+    @Test
+    void randomlyNestedCalls() {
+        Gen.forAll(0x5eed_0005L, 1000, r -> nestedCall(r, Gen.between(r, 0, 40)), RqlPropertyTest::parsesOrIsInvalidRql);
     }
 
-    @Property(tries = 1500)
-    void whatTheSdkBuilderEmitsAlwaysParsesAndTranslates(@ForAll("sdkQueries") String raw) {
-        Assume.that(raw.length() <= Rql.MAX_LENGTH);
-        RqlQuery query = Rql.parseUnguarded(raw);
-        Query mongo = PERMISSIVE.toQuery(query);
-        assertThat(mongo.getQueryObject().toJson()).isNotEmpty();
+    @Test
+    void whatTheSdkBuilderEmitsAlwaysParsesAndTranslates() {
+        Gen.forAll(0x5eed_0006L, 1500, RqlPropertyTest::sdkQuery, raw -> {
+            RqlQuery query = Rql.parseUnguarded(raw);
+            Query mongo = PERMISSIVE.toQuery(query);
+            assertThat(mongo.getQueryObject().toJson()).isNotEmpty();
+        });
     }
 
-    @Property(tries = 2000)
-    void sdkDoubleEncodedValuesDecodeToWhatWasWritten(@ForAll("values") String value) {
-        Assume.that(!KNOWN_PREFIX.matcher(value).matches());
-        Assume.that(!(value.length() >= 2 && value.startsWith("'") && value.endsWith("'")));
-        RqlQuery query = Rql.parseUnguarded("?eq(f," + sdkEncode(sdkEncode(value)) + ")");
-        RqlValue typed = ((RqlNode.Compare) query.filter()).value();
-        assertThat(typed.text()).isEqualTo(value);
-        assertThat(typed).isEqualTo(RqlValue.typed(value));
+    @Test
+    void sdkDoubleEncodedValuesDecodeToWhatWasWritten() {
+        Gen.forAll(0x5eed_0007L, 2000, RqlPropertyTest::plainValue, value -> {
+            RqlQuery query = Rql.parseUnguarded("?eq(f," + sdkEncode(sdkEncode(value)) + ")");
+            RqlValue typed = ((RqlNode.Compare) query.filter()).value();
+            assertThat(typed.text()).isEqualTo(value);
+            assertThat(typed).isEqualTo(RqlValue.typed(value));
+        });
     }
 
     private static void parsesOrIsInvalidRql(String raw) {
@@ -135,90 +151,237 @@ class RqlPropertyTest {
         return out.toString();
     }
 
-    @Provide
-    Arbitrary<String> rqlAlphabet() {
-        return Arbitraries.strings().withChars("abcxyz0159()&|,%'=:.-+<>!$*_?\\ ABCDEF").ofMaxLength(80);
-    }
+    // Generators: each takes the Random of one try and returns one input.
 
-    @Provide
-    Arbitrary<String> fragmentSoup() {
-        return Arbitraries.of(FRAGMENTS).list().ofMaxSize(30).map(parts -> String.join("", parts));
+    /** One to three calls of any operator joined by & or |, each with up to four arguments of junk fragments. */
+    private static String junkCalls(Random r) {
+        return Gen.join(r, 1, 3, Gen.of(r, "&", "|"), RqlPropertyTest::junkCall);
     }
 
     /** Every operator, with arguments made of a few fragments each: reaches the per-operator argument checks. */
-    @Provide
-    Arbitrary<String> junkCalls() {
-        Arbitrary<String> name = Arbitraries.of("eq", "ne", "gt", "ge", "lt", "le", "like", "in", "out", "contains",
-                "excludes", "and", "or", "select", "sort", "limit", "skipCount", "skip_count", "foo", "");
-        Arbitrary<String> argument = Arbitraries.oneOf(Arbitraries.of(FRAGMENTS),
-                Arbitraries.of(FRAGMENTS).list().ofMaxSize(3).map(parts -> String.join("", parts)));
-        Arbitrary<String> call = Combinators.combine(name, argument.list().ofMaxSize(4))
-                .as((op, args) -> op + "(" + String.join(",", args) + ")");
-        return Combinators.combine(call.list().ofMinSize(1).ofMaxSize(3), Arbitraries.of("&", "|"))
-                .as((calls, conjunction) -> String.join(conjunction, calls));
+    private static String junkCall(Random r) {
+        String name = Gen.of(r, "eq", "ne", "gt", "ge", "lt", "le", "like", "in", "out", "contains", "excludes",
+                "and", "or", "select", "sort", "limit", "skipCount", "skip_count", "foo", "");
+        return name + "(" + Gen.join(r, 0, 4, ",", RqlPropertyTest::junkArgument) + ")";
     }
 
-    @Provide
-    Arbitrary<String> nested() {
-        return Arbitraries.integers().between(0, 40).flatMap(this::nestedCall);
+    private static String junkArgument(Random r) {
+        return r.nextBoolean() ? Gen.of(r, FRAGMENTS) : Gen.join(r, 0, 3, "", g -> Gen.of(g, FRAGMENTS));
     }
 
-    private Arbitrary<String> nestedCall(int depth) {
-        Arbitrary<String> leaf = Arbitraries.of("eq(a,1)", "x", "", "(1,2)", "'q'", "limit(5)", "a=b", "%2528", "skipCount()");
+    /** A call {@code depth} deep, e.g. {@code and(or(x&limit(5)),'q')}; separators are not always commas. */
+    private static String nestedCall(Random r, int depth) {
         if (depth == 0) {
-            return leaf;
+            return nestedLeaf(r);
         }
-        Arbitrary<String> name = Arbitraries.of("and", "or", "eq", "in", "contains", "excludes", "select", "limit", "", "zz");
-        return Combinators.combine(name, nestedCall(depth - 1), leaf.list().ofMaxSize(2), Arbitraries.of(",", "&", "|", ""))
-                .as((op, inner, others, sep) -> op + "(" + inner + (others.isEmpty() ? "" : sep + String.join(sep, others)) + ")");
+        String name = Gen.of(r, "and", "or", "eq", "in", "contains", "excludes", "select", "limit", "", "zz");
+        String inner = nestedCall(r, depth - 1);
+        String separator = Gen.of(r, ",", "&", "|", "");
+        String others = Gen.join(r, 0, 2, separator, RqlPropertyTest::nestedLeaf);
+        return name + "(" + inner + (others.isEmpty() ? "" : separator + others) + ")";
     }
 
-    @Provide
-    Arbitrary<String> values() {
-        return Arbitraries.strings().ofMaxLength(12)
-                .filter(v -> v.chars().noneMatch(c -> c == 0 || Character.isSurrogate((char) c)));
+    private static String nestedLeaf(Random r) {
+        return Gen.of(r, "eq(a,1)", "x", "", "(1,2)", "'q'", "limit(5)", "a=b", "%2528", "skipCount()");
     }
 
-    @Provide
-    Arbitrary<String> sdkQueries() {
-        Arbitrary<String> part = Arbitraries.oneOf(condition(3), option());
-        return part.list().ofMinSize(1).ofMaxSize(4).map(parts -> "?" + String.join("&", parts));
+    /**
+     * A value the SDK would send as written: no explicit type prefix and not 'quoted' (both mean something else),
+     * no NUL. Mostly any characters, sometimes built from pieces that look like numbers, booleans, null or quotes.
+     */
+    private static String plainValue(Random r) {
+        return Gen.filter(r, RqlPropertyTest::anyValue, v -> !KNOWN_PREFIX.matcher(v).matches()
+                && !(v.length() >= 2 && v.startsWith("'") && v.endsWith("'")));
     }
 
-    private Arbitrary<String> field() {
-        return Arbitraries.of("a", "b", "data.x", "id", "t", "n", "s", "roles.5", "staff_enlistments.group_id");
-    }
-
-    private Arbitrary<String> encodedValue() {
-        return values().filter(v -> !KNOWN_PREFIX.matcher(v).matches() && !(v.startsWith("'") && v.endsWith("'")))
-                .map(v -> sdkEncode(sdkEncode(v)));
-    }
-
-    private Arbitrary<String> condition(int depth) {
-        Arbitrary<String> compare = Combinators.combine(Arbitraries.of("eq", "ne", "gt", "ge", "lt", "le", "like"), field(), encodedValue())
-                .as((op, f, v) -> op + "(" + f + "," + v + ")");
-        Arbitrary<String> in = Combinators.combine(Arbitraries.of("in", "out"), field(), encodedValue().list().ofMinSize(1).ofMaxSize(3))
-                .as((op, f, vs) -> op + "(" + f + "," + String.join(",", vs) + ")");
-        Arbitrary<String> exists = Combinators.combine(Arbitraries.of("contains", "excludes"), field()).as((op, f) -> op + "(" + f + ")");
-        if (depth == 0) {
-            return Arbitraries.oneOf(compare, in, exists);
+    private static String anyValue(Random r) {
+        if (r.nextInt(4) == 0) {
+            return Gen.join(r, 1, 3, "", g -> Gen.of(g, VALUE_PIECES));
         }
-        Arbitrary<String> children = Arbitraries.oneOf(condition(depth - 1), option()).list().ofMinSize(1).ofMaxSize(3)
-                .map(list -> String.join(",", list));
-        Arbitrary<String> logical = Combinators.combine(Arbitraries.of("and", "or"), children).as((op, c) -> op + "(" + c + ")");
-        Arbitrary<String> element = Combinators.combine(Arbitraries.of("contains", "excludes"), field(), children)
-                .as((op, f, c) -> op + "(" + f + ",and(" + c + "))");
-        return Arbitraries.oneOf(compare, in, exists, logical, element);
+        return Gen.filter(r, g -> Gen.anyString(g, 12), v -> v.indexOf('\0') < 0 && Gen.isValidUtf16(v));
     }
 
-    private Arbitrary<String> option() {
-        Arbitrary<String> fields = field().list().ofMinSize(1).ofMaxSize(3).uniqueElements().map(fs -> String.join(",", fs));
-        return Arbitraries.oneOf(
-                fields.filter(fs -> !fs.contains("roles.5") && !fs.contains("staff_enlistments.group_id")).map(fs -> "select(" + fs + ")"),
-                Combinators.combine(Arbitraries.of("", "-", "+"), field()).as((sign, f) -> "sort(" + sign + f + ")"),
-                Arbitraries.integers().between(1, 1000).map(n -> "limit(" + n + ")"),
-                Combinators.combine(Arbitraries.integers().between(1, 1000), Arbitraries.integers().between(0, 100000))
-                        .as((n, o) -> "limit(" + n + "," + o + ")"),
-                Arbitraries.of("skipCount()", "skip_count()"));
+    /** A query string as the SDK's builder emits it: conditions and options, values double-encoded. */
+    private static String sdkQuery(Random r) {
+        return Gen.filter(r, g -> "?" + Gen.join(g, 1, 4, "&", h -> Gen.oneOf(h, i -> condition(i, 3), RqlPropertyTest::option)),
+                raw -> raw.length() <= Rql.MAX_LENGTH);
+    }
+
+    private static String condition(Random r, int depth) {
+        int kinds = depth == 0 ? 3 : 5;
+        switch (r.nextInt(kinds)) {
+            case 0:
+                return Gen.of(r, "eq", "ne", "gt", "ge", "lt", "le", "like") + "(" + field(r) + "," + encodedValue(r) + ")";
+            case 1:
+                return Gen.of(r, "in", "out") + "(" + field(r) + "," + Gen.join(r, 1, 3, ",", RqlPropertyTest::encodedValue) + ")";
+            case 2:
+                return Gen.of(r, "contains", "excludes") + "(" + field(r) + ")";
+            case 3:
+                return Gen.of(r, "and", "or") + "(" + children(r, depth) + ")";
+            default:
+                return Gen.of(r, "contains", "excludes") + "(" + field(r) + ",and(" + children(r, depth) + "))";
+        }
+    }
+
+    private static String children(Random r, int depth) {
+        return Gen.join(r, 1, 3, ",", g -> Gen.oneOf(g, h -> condition(h, depth - 1), RqlPropertyTest::option));
+    }
+
+    private static String option(Random r) {
+        switch (r.nextInt(5)) {
+            case 0:
+                return "select(" + String.join(",", Gen.distinct(r, 1, 3, SELECTABLE_FIELDS)) + ")";
+            case 1:
+                return "sort(" + Gen.of(r, "", "-", "+") + field(r) + ")";
+            case 2:
+                return "limit(" + Gen.between(r, 1, 1000) + ")";
+            case 3:
+                return "limit(" + Gen.between(r, 1, 1000) + "," + Gen.between(r, 0, 100_000) + ")";
+            default:
+                return Gen.of(r, "skipCount()", "skip_count()");
+        }
+    }
+
+    private static String field(Random r) {
+        return Gen.of(r, FIELDS);
+    }
+
+    private static String encodedValue(Random r) {
+        return sdkEncode(sdkEncode(plainValue(r)));
+    }
+
+    /** Just enough random generation for the properties above. */
+    static final class Gen {
+
+        private Gen() {
+        }
+
+        /**
+         * Runs {@code property} on {@code tries} inputs. Try {@code i} generates its input from its own seed, the
+         * {@code i}-th long of {@code new Random(seed)}; a failure reports that seed and the input.
+         */
+        static <T> void forAll(long seed, int tries, Function<Random, T> generator, Consumer<T> property) {
+            Random seeds = new Random(seed);
+            for (int i = 1; i <= tries; i++) {
+                long trySeed = seeds.nextLong();
+                T input = generator.apply(new Random(trySeed));
+                try {
+                    property.accept(input);
+                } catch (RuntimeException | AssertionError | StackOverflowError e) {
+                    throw new AssertionError(String.format(
+                            "try %d of %d (seed %#xL) failed: generator(new Random(%#xL)) gave the input %s%n%s",
+                            i, tries, seed, trySeed, literal(input), e), e);
+                }
+            }
+        }
+
+        /** Uniform in [min, max]. */
+        static int between(Random r, int min, int max) {
+            return min + r.nextInt(max - min + 1);
+        }
+
+        @SafeVarargs
+        static <T> T of(Random r, T... choices) {
+            return choices[r.nextInt(choices.length)];
+        }
+
+        static <T> T of(Random r, List<T> choices) {
+            return choices.get(r.nextInt(choices.size()));
+        }
+
+        /** Picks one generator, then generates with it. */
+        @SafeVarargs
+        static <T> T oneOf(Random r, Function<Random, T>... generators) {
+            return of(r, generators).apply(r);
+        }
+
+        /** Generates until {@code accept} holds. */
+        static <T> T filter(Random r, Function<Random, T> generator, Predicate<T> accept) {
+            while (true) {
+                T value = generator.apply(r);
+                if (accept.test(value)) {
+                    return value;
+                }
+            }
+        }
+
+        /** {@code min} to {@code max} generated elements, joined. */
+        static String join(Random r, int min, int max, String separator, Function<Random, String> element) {
+            int n = between(r, min, max);
+            List<String> parts = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                parts.add(element.apply(r));
+            }
+            return String.join(separator, parts);
+        }
+
+        /** {@code min} to {@code max} distinct elements of {@code choices}, in random order. */
+        static <T> List<T> distinct(Random r, int min, int max, List<T> choices) {
+            List<T> shuffled = new ArrayList<>(choices);
+            Collections.shuffle(shuffled, r);
+            return shuffled.subList(0, between(r, min, max));
+        }
+
+        /** Up to {@code maxLength} characters of {@code alphabet}. */
+        static String string(Random r, int maxLength, String alphabet) {
+            int n = between(r, 0, maxLength);
+            StringBuilder out = new StringBuilder(n);
+            for (int i = 0; i < n; i++) {
+                out.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            return out.toString();
+        }
+
+        /**
+         * Up to {@code maxCodePoints} code points of any kind: printable ASCII, control characters, any BMP
+         * character (lone surrogate halves included), odd whitespace and non-characters, emoji and other
+         * supplementary characters.
+         */
+        static String anyString(Random r, int maxCodePoints) {
+            int n = between(r, 0, maxCodePoints);
+            StringBuilder out = new StringBuilder(n);
+            for (int i = 0; i < n; i++) {
+                out.appendCodePoint(anyCodePoint(r));
+            }
+            return out.toString();
+        }
+
+        private static int anyCodePoint(Random r) {
+            int kind = r.nextInt(20);
+            if (kind < 8) {
+                return between(r, 0x20, 0x7e);
+            } else if (kind < 10) {
+                return r.nextInt(8) == 0 ? 0x7f : between(r, 0, 0x1f);
+            } else if (kind < 17) {
+                return r.nextInt(0x10000);
+            } else if (kind < 19) {
+                return of(r, 0x85, 0xa0, 0xad, 0x2028, 0x202e, 0xfeff, 0xfffd, 0xffff, 0xd800, 0xdfff);
+            }
+            return between(r, 0x10000, Character.MAX_CODE_POINT);
+        }
+
+        /** No lone surrogate halves: the string has a UTF-8 encoding. */
+        static boolean isValidUtf16(String s) {
+            return StandardCharsets.UTF_8.newEncoder().canEncode(s);
+        }
+
+        /** The input as a Java literal, non-ASCII escaped, to paste into a test. */
+        static String literal(Object input) {
+            if (!(input instanceof String s)) {
+                return String.valueOf(input);
+            }
+            StringBuilder out = new StringBuilder("\"");
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '"' || c == '\\') {
+                    out.append('\\').append(c);
+                } else if (c >= 0x20 && c < 0x7f) {
+                    out.append(c);
+                } else {
+                    out.append(String.format("\\u%04x", (int) c));
+                }
+            }
+            return out.append('"').toString();
+        }
     }
 }
