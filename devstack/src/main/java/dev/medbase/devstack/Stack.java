@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import dev.medbase.devstack.infra.EmbeddedKafka;
@@ -77,7 +78,7 @@ public final class Stack implements AutoCloseable {
     private volatile Duration startupTime;
 
     private record Child(Service service, ChildProcess process, ClassDataSharing.Launch launch,
-                         java.util.concurrent.atomic.AtomicBoolean healthy) {
+                         AtomicBoolean healthy) {
     }
 
     public Stack(StackConfig config) {
@@ -281,7 +282,7 @@ public final class Stack implements AutoCloseable {
             ensureOpen();
             ChildProcess process = ChildProcess.start(service.module(), command, env, config.logFile(service),
                     config.dataDir());
-            children.put(service, new Child(service, process, launch, new java.util.concurrent.atomic.AtomicBoolean()));
+            children.put(service, new Child(service, process, launch, new AtomicBoolean()));
         }
         log.debug("Launched {}: {}", service.module(), command);
     }
