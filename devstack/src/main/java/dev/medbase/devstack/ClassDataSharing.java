@@ -31,6 +31,12 @@ final class ClassDataSharing {
 
     private static final Logger log = LoggerFactory.getLogger(ClassDataSharing.class);
 
+    /**
+     * Writing an archive logs hundreds of "[cds] Skipping …" warnings, which would bury a service's real last words
+     * in its log; [cds,dynamic] warnings (such as "Unable to use shared archive") stay.
+     */
+    static final String QUIET = "-Xlog:cds=off";
+
     private final Path dir;
     private final String java;
 
@@ -97,9 +103,9 @@ final class ClassDataSharing {
                 Files.writeString(stampFile, stamp, StandardCharsets.UTF_8);
             }
             if (Files.isRegularFile(archive)) {
-                return new Launch(runJar, List.of("-XX:SharedArchiveFile=" + archive), null, archive);
+                return new Launch(runJar, List.of("-XX:SharedArchiveFile=" + archive, QUIET), null, archive);
             }
-            return new Launch(runJar, List.of("-XX:ArchiveClassesAtExit=" + training), training, archive);
+            return new Launch(runJar, List.of("-XX:ArchiveClassesAtExit=" + training, QUIET), training, archive);
         } catch (IOException | UncheckedIOException e) {
             log.warn("Class data sharing is off for {}: {}", module, e.toString());
             return Launch.plain(jar);

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import dev.medbase.devstack.infra.EmbeddedKafka;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * {@link #start()} returns once every service answers {@code GET <prefix>/health} with 200, directly and through the
  * gateway, or throws {@link StackStartException} naming what failed (and stops what it had started). {@link #close()}
- * stops the children (SIGTERM, then SIGKILL after 30 s, descendants included), then SMTP, Kafka and MongoDB. It may be
+ * stops the children (SIGTERM, then SIGKILL after 30 s, or 90 s while one records its class-data archive;
+ * descendants included), then SMTP, Kafka and MongoDB. It may be
  * called from another thread (a shutdown hook) while {@code start()} is still waiting; start() then fails. If this
  * JVM is killed outright (kill -9), a {@link Watchdog} process ends the children.
  * <pre>{@code
@@ -58,6 +60,8 @@ public final class Stack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Stack.class);
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    /** A service recording its class-data archive writes it on exit: seconds of CPU each, eight at once. */
+    static final Duration TRAINING_STOP_GRACE = Duration.ofSeconds(90);
     private static final Duration POLL = Duration.ofMillis(250);
     private static final int TAIL_LINES = 30;
 
@@ -74,7 +78,7 @@ public final class Stack implements AutoCloseable {
     private volatile Duration startupTime;
 
     private record Child(Service service, ChildProcess process, ClassDataSharing.Launch launch,
-                         java.util.concurrent.atomic.AtomicBoolean healthy) {
+                         AtomicBoolean healthy) {
     }
 
     public Stack(StackConfig config) {
@@ -278,7 +282,7 @@ public final class Stack implements AutoCloseable {
             ensureOpen();
             ChildProcess process = ChildProcess.start(service.module(), command, env, config.logFile(service),
                     config.dataDir());
-            children.put(service, new Child(service, process, launch, new java.util.concurrent.atomic.AtomicBoolean()));
+            children.put(service, new Child(service, process, launch, new AtomicBoolean()));
         }
         log.debug("Launched {}: {}", service.module(), command);
     }
@@ -423,12 +427,17 @@ public final class Stack implements AutoCloseable {
         children.clear();
         if (!running.isEmpty()) {
             long t = System.nanoTime();
+            if (running.stream().anyMatch(c -> c.launch().isTraining() && c.healthy().get())) {
+                log.info("Stopping; the services also save class-data archives, so that later starts are faster"
+                        + " (only after a build; this takes a little while)");
+            }
             List<CompletableFuture<Void>> stops = new ArrayList<>();
             for (Child child : running) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 Thread thread = new Thread(() -> {
                     try {
-                        boolean graceful = child.process().stop(STOP_GRACE);
+                        boolean graceful = child.process().stop(
+                                child.launch().isTraining() ? TRAINING_STOP_GRACE : STOP_GRACE);
                         int code = child.process().exitCode().orElse(-1);
                         boolean clean = graceful && (code < 128 || code == 130 || code == 143);
                         child.launch().finish(clean && child.healthy().get());
@@ -441,7 +450,7 @@ public final class Stack implements AutoCloseable {
             }
             try {
                 CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
-                        .get(STOP_GRACE.toSeconds() + 20, TimeUnit.SECONDS);
+                        .get(TRAINING_STOP_GRACE.toSeconds() + 20, TimeUnit.SECONDS);
             } catch (Exception e) {
                 log.warn("Some services did not stop: {}", e.toString());
             }

@@ -118,7 +118,7 @@ public record StackConfig(
 
     // ---------------------------------------------------------------- factories
 
-    /** All defaults (gateway 8080, services 8081-8087, Mongo 27017, Kafka 9092, SMTP 2525, viewer 8025, CDS on). */
+    /** All defaults (gateway 8080, services 8081-8087, Mongo 27017, Kafka 9092, SMTP 2525, viewer 8025, no CDS). */
     public static Builder builder(Path dataDir, Path repoRoot) {
         return new Builder(dataDir, repoRoot);
     }
@@ -131,7 +131,8 @@ public record StackConfig(
      * {@code MEDBASE_KAFKA_PORT} (9092), {@code MEDBASE_SMTP_PORT} (2525), {@code MEDBASE_MAIL_UI_PORT} (8025),
      * {@code MEDBASE_ADMIN_EMAIL}, {@code MEDBASE_ADMIN_PASSWORD}, {@code MEDBASE_CLIENT_ID},
      * {@code MEDBASE_CLIENT_SECRET}, {@code MEDBASE_JVM_OPTS} (replaces the default child JVM options; split on
-     * spaces), {@code MEDBASE_CDS} ({@code false} turns class data sharing off), {@code MEDBASE_START_TIMEOUT}
+     * spaces), {@code MEDBASE_CDS} (class data sharing with archives in {@code <data>/cds}; {@code false} turns it
+     * off), {@code MEDBASE_START_TIMEOUT}
      * (seconds, 120). Other {@code SPRING_*}, {@code LOGGING_*}, {@code MANAGEMENT_*} and {@code MEDBASE_*}
      * variables are passed on to the children.
      *
@@ -161,7 +162,7 @@ public record StackConfig(
         }
         String cds = env.getOrDefault("MEDBASE_CDS", "true").trim().toLowerCase(java.util.Locale.ROOT);
         switch (cds) {
-            case "true", "on", "yes", "1" -> { }
+            case "true", "on", "yes", "1" -> b.classDataSharing(data.resolve("cds"));
             case "false", "off", "no", "0" -> b.classDataSharing(null);
             default -> throw new IllegalArgumentException("MEDBASE_CDS must be true or false, was '" + cds + "'");
         }
@@ -352,7 +353,6 @@ public record StackConfig(
         private Builder(Path dataDir, Path repoRoot) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
             this.repoRoot = Objects.requireNonNull(repoRoot, "repoRoot");
-            this.cdsDir = dataDir.resolve("cds");
             for (Service s : Service.values()) {
                 ports.put(s, s.defaultPort());
             }
@@ -427,7 +427,12 @@ public record StackConfig(
             return this;
         }
 
-        /** Where CDS archives are kept (default {@code <dataDir>/cds}); {@code null} runs the children without CDS. */
+        /**
+         * Where class-data-sharing archives are kept; {@code null} (the builder's default) runs the children without
+         * CDS. With a directory, the first run of a build records the archives when the services stop (which then
+         * takes seconds longer), and later runs start about twice as fast: worth it when the directory outlives the
+         * run ({@link #fromEnvironment} uses {@code <dataDir>/cds}), not with a fresh temporary directory each time.
+         */
         public Builder classDataSharing(Path cdsDir) {
             this.cdsDir = cdsDir;
             return this;

@@ -164,6 +164,7 @@ class StackConfigTest {
         ports.addAll(List.of(c.mongoPort(), c.kafkaPort(), c.smtpPort(), c.mailViewerPort()));
         assertThat(ports).hasSize(Service.values().length + 4);
         assertThat(c.toBuilder().build()).isEqualTo(c);
+        assertThat(c.cdsDir()).isNull();
         assertThat(Arrays.stream(Service.values()).map(Service::portVariable)).doesNotHaveDuplicates()
                 .contains("MEDBASE_PORT", "MEDBASE_USERS_PORT", "MEDBASE_MAIL_PORT");
     }

@@ -47,7 +47,7 @@ class StackTest {
     @Test
     void startsEverythingHealthyThroughTheGatewayAndStopsWithoutOrphansTwice() throws Exception {
         Path repo = FakeRepo.create(tmp.resolve("repo"), Map.of());
-        StackConfig config = config(repo).build();
+        StackConfig config = config(repo).classDataSharing(tmp.resolve("cds")).build();
 
         try (Stack stack = new Stack(config).start()) {
             assertThat(stack.isRunning()).isTrue();
@@ -86,7 +86,7 @@ class StackTest {
     @Test
     void aServiceThatDiesIsNamedWithTheEndOfItsLogAndNothingIsLeftRunning() throws Exception {
         Path repo = FakeRepo.create(tmp.resolve("repo"), Map.of(Service.USERS, FakeService.Crash.class));
-        StackConfig config = config(repo).classDataSharing(null).build();
+        StackConfig config = config(repo).build();
 
         assertThatThrownBy(() -> new Stack(config).start())
                 .isInstanceOfSatisfying(StackStartException.class,
@@ -105,7 +105,7 @@ class StackTest {
     @Test
     void aServiceThatIsNotHealthyInTimeIsNamedWithItsLastAnswer() throws Exception {
         Path repo = FakeRepo.create(tmp.resolve("repo"), Map.of(Service.FILES, FakeService.Unhealthy.class));
-        StackConfig config = config(repo).classDataSharing(null).startTimeout(Duration.ofSeconds(3)).build();
+        StackConfig config = config(repo).startTimeout(Duration.ofSeconds(3)).build();
 
         assertThatThrownBy(() -> new Stack(config).start())
                 .isInstanceOfSatisfying(StackStartException.class,
@@ -142,7 +142,7 @@ class StackTest {
     @Test
     void closeWhileStartingStopsEverything() throws Exception {
         Path repo = FakeRepo.create(tmp.resolve("repo"), Map.of(Service.EVENTS, FakeService.Unhealthy.class));
-        Stack stack = new Stack(config(repo).classDataSharing(null).build());
+        Stack stack = new Stack(config(repo).build());
         Thread closer = new Thread(() -> {
             await().atMost(Duration.ofSeconds(30)).until(() -> stack.process(Service.GATEWAY).isPresent());
             stack.close();
