@@ -25,12 +25,12 @@ import org.springframework.stereotype.Service;
 
 import dev.medbase.auth.AuthProperties;
 import dev.medbase.auth.applications.Applications;
-import dev.medbase.auth.caller.Caller;
 import dev.medbase.auth.support.Iso;
 import dev.medbase.auth.support.MiniRql;
 import dev.medbase.auth.support.Secrets;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.security.Caller;
 
 /**
  * OAuth2 authorizations for the authorization-code grant (RFC 6749 §4.1, PKCE RFC 7636). A trusted app creates one

@@ -56,8 +56,8 @@ class ApplicationsApiTest extends AuthIntegrationTest {
                 .containsExactlyInAnyOrder("name", "description", "logo", "type");
         assertExhError(send("GET", PATH, null, null), 401, 104, "USER_NOT_AUTHENTICATED_EXCEPTION");
 
-        // an expired token is 118, which makes the SDK refresh
-        CLOCK.advance(Duration.ofMinutes(5).plusSeconds(1));
+        // an expired token (5 min, plus the platform's 5 s clock skew) is 118, which makes the SDK refresh
+        CLOCK.advance(Duration.ofMinutes(5).plusSeconds(6));
         assertExhError(postJson(PATH, oauth2("late"), "Authorization", bearer(creator)), 401, 118,
                 "ACCESS_TOKEN_EXPIRED_EXCEPTION");
     }
