@@ -1,8 +1,5 @@
 package dev.medbase.auth.applications;
 
-import java.util.List;
-
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -14,17 +11,18 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.medbase.auth.support.AffectedRecords;
 import dev.medbase.auth.support.Ids;
-import dev.medbase.auth.support.MiniRql;
-import dev.medbase.auth.support.Paged;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.rql.PageEnvelope;
+import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
 
 /**
  * {@code /auth/v2/applications} (contract §5.2, permissions Appendix A). Adding a version takes
  * {@code ADD_APPLICATION_VERSION} or {@code CREATE_APPLICATIONS} (the contract's table and Appendix A differ), removing
- * one {@code REMOVE_APPLICATION_VERSION} or {@code DELETE_APPLICATIONS}. Listing needs an authenticated caller; without
- * {@code VIEW_APPLICATIONS} only {@code name, description, logo, type} are shown.
+ * one {@code REMOVE_APPLICATION_VERSION} or {@code DELETE_APPLICATIONS}. Listing (RQL on {@code id, type, name,
+ * description, creationTimestamp, updateTimestamp}) needs an authenticated caller; without {@code VIEW_APPLICATIONS}
+ * only {@code name, description, logo, type} are shown.
  */
 @RestController
 @RequestMapping("/auth/v2/applications")
@@ -37,19 +35,15 @@ class ApplicationsController {
     }
 
     @PostMapping({"", "/"})
-    Application create(Caller caller,
-            @RequestBody(required = false) Applications.CreateRequest body) {
+    Application create(Caller caller, @RequestBody(required = false) Applications.CreateRequest body) {
         caller.requirePermission("CREATE_APPLICATIONS");
         return applications.create(body);
     }
 
     @GetMapping({"", "/"})
-    Paged<Object> find(Caller caller, HttpServletRequest request) {
+    PageEnvelope<Object> find(Caller caller, RqlQuery rql) {
         caller.requireUser();
-        MiniRql.Parsed rql = MiniRql.parse(request.getQueryString(), Applications.RQL_FIELDS);
-        long[] total = new long[1];
-        List<Object> data = applications.find(rql, caller.hasPermission("VIEW_APPLICATIONS"), total);
-        return Paged.of(data, total[0], rql.offset(), rql.limit());
+        return applications.find(rql, caller.hasPermission("VIEW_APPLICATIONS"));
     }
 
     @PutMapping("/{id}")
@@ -66,15 +60,14 @@ class ApplicationsController {
     }
 
     @PostMapping("/{id}/versions")
-    Application.CreatedVersion createVersion(Caller caller,
-            @PathVariable String id, @RequestBody(required = false) Applications.VersionRequest body) {
+    Application.CreatedVersion createVersion(Caller caller, @PathVariable String id,
+            @RequestBody(required = false) Applications.VersionRequest body) {
         requireAny(caller, "ADD_APPLICATION_VERSION", "CREATE_APPLICATIONS");
         return applications.createVersion(Ids.parse(id), body);
     }
 
     @DeleteMapping("/{id}/versions/{versionId}")
-    AffectedRecords deleteVersion(Caller caller,
-            @PathVariable String id, @PathVariable String versionId) {
+    AffectedRecords deleteVersion(Caller caller, @PathVariable String id, @PathVariable String versionId) {
         requireAny(caller, "REMOVE_APPLICATION_VERSION", "DELETE_APPLICATIONS");
         return new AffectedRecords(applications.deleteVersion(Ids.parse(id), Ids.parse(versionId)));
     }

@@ -1,6 +1,5 @@
 package dev.medbase.auth.authorizations;
 
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -11,8 +10,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.medbase.auth.support.AffectedRecords;
 import dev.medbase.auth.support.Ids;
-import dev.medbase.auth.support.MiniRql;
-import dev.medbase.auth.support.Paged;
+import dev.medbase.platform.rql.PageEnvelope;
+import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
 
 /**
@@ -30,24 +29,20 @@ class AuthorizationsController {
     }
 
     @PostMapping({"", "/"})
-    Authorization create(Caller caller,
-            @RequestBody(required = false) Authorizations.CreateRequest body) {
+    Authorization create(Caller caller, @RequestBody(required = false) Authorizations.CreateRequest body) {
         return authorizations.create(caller.requireUser(), body);
     }
 
     @GetMapping({"", "/"})
-    Paged<Authorization> find(Caller caller,
-            HttpServletRequest request) {
+    PageEnvelope<Authorization> find(Caller caller, RqlQuery rql) {
         caller.requireUser();
-        MiniRql.Parsed rql = MiniRql.parse(request.getQueryString(), Authorizations.RQL_FIELDS);
-        long[] total = new long[1];
-        var data = authorizations.find(caller, rql, caller.hasPermission("VIEW_AUTHORIZATIONS"), total);
-        return Paged.of(data, total[0], rql.offset(), rql.limit());
+        return authorizations.find(rql, caller.hasPermission("VIEW_AUTHORIZATIONS") ? null : caller.userId());
     }
 
     @DeleteMapping("/{id}")
     AffectedRecords delete(Caller caller, @PathVariable String id) {
         caller.requireUser();
-        return new AffectedRecords(authorizations.delete(caller, Ids.parse(id), caller.hasPermission("DELETE_AUTHORIZATIONS")));
+        return new AffectedRecords(authorizations.delete(Ids.parse(id), caller.userId(),
+                caller.hasPermission("DELETE_AUTHORIZATIONS")));
     }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
@@ -16,9 +17,15 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 import dev.medbase.auth.AuthProperties;
+import dev.medbase.auth.support.Iso;
 import dev.medbase.auth.support.Secrets;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.rql.FieldType;
+import dev.medbase.platform.rql.PageEnvelope;
+import dev.medbase.platform.rql.RqlPaging;
+import dev.medbase.platform.rql.RqlQuery;
+import dev.medbase.platform.rql.RqlTranslator;
 
 /**
  * Opaque refresh tokens (256 random bits, 64 hex characters), stored only as their SHA-256 digest, rotated on every
@@ -150,38 +157,33 @@ class RefreshTokens {
     }
 
     /** Wire form of a refresh token in listings (contract §5.5): never the token itself. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Listed(String id, String applicationId, String userId, String expiryTimestamp, String creationTimestamp,
             String updateTimestamp) {}
 
-    static final java.util.Set<String> RQL_FIELDS = java.util.Set.of("id", "applicationId", "userId");
+    static final RqlTranslator RQL = RqlTranslator.builder()
+            .field("id", "_id", FieldType.OBJECT_ID)
+            .field("applicationId", FieldType.STRING)
+            .field("userId", FieldType.STRING)
+            .field("expiryTimestamp", FieldType.DATE)
+            .field("creationTimestamp", FieldType.DATE)
+            .field("updateTimestamp", FieldType.DATE)
+            .build();
 
-    /** Live tokens (not rotated, revoked or expired): a user's own, or everyone's. */
-    java.util.List<Listed> find(String userId, dev.medbase.auth.support.MiniRql.Parsed rql, long[] total) {
-        Query query = Query.query(Criteria.where("rotatedTimestamp").is(null).and("revoked").ne(true)
-                .and("expiryTimestamp").gt(Date.from(clock.instant())));
+    /** A page of live tokens (not rotated, revoked or expired): only {@code userId}'s, or everyone's when null. */
+    PageEnvelope<Listed> find(RqlQuery rql, String userId) {
+        Criteria live = Criteria.where("rotatedTimestamp").is(null).and("revoked").ne(true)
+                .and("expiryTimestamp").gt(Date.from(clock.instant()));
         if (userId != null) {
-            query.addCriteria(Criteria.where("userId").is(userId));
+            live.and("userId").is(userId);
         }
-        for (java.util.Map.Entry<String, String> e : rql.eq().entrySet()) {
-            if (e.getKey().equals("id")) {
-                query.addCriteria(Criteria.where("_id").is(ObjectId.isValid(e.getValue())
-                        ? new ObjectId(e.getValue()) : e.getValue()));
-            } else if (e.getKey().equals("userId") && userId != null) {
-                if (!userId.equals(e.getValue())) {
-                    total[0] = 0;
-                    return java.util.List.of();
-                }
-            } else {
-                query.addCriteria(Criteria.where(e.getKey()).is(e.getValue()));
-            }
+        Query query = RQL.toQuery(rql, live);
+        if (rql.sort().isEmpty()) {
+            query.with(Sort.by("_id"));
         }
-        total[0] = mongo.count(query, TOKENS);
-        query.with(Sort.by("_id")).skip(rql.offset()).limit(rql.limit());
-        return mongo.find(query, Document.class, TOKENS).stream().map(d -> new Listed(d.get("_id").toString(),
-                d.getString("applicationId"), d.getString("userId"),
-                dev.medbase.auth.support.Iso.format(d.getDate("expiryTimestamp")),
-                dev.medbase.auth.support.Iso.format(d.getDate("creationTimestamp")),
-                dev.medbase.auth.support.Iso.format(d.getDate("updateTimestamp")))).toList();
+        return RqlPaging.find(mongo, query, rql, Document.class, TOKENS, d -> new Listed(d.get("_id").toString(),
+                d.getString("applicationId"), d.getString("userId"), Iso.format(d.getDate("expiryTimestamp")),
+                Iso.format(d.getDate("creationTimestamp")), Iso.format(d.getDate("updateTimestamp"))));
     }
 
     /** Ends the session a token belongs to (its whole family). {@code userId} null: anyone's. */

@@ -1,6 +1,5 @@
 package dev.medbase.auth.tokens;
 
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -9,8 +8,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.medbase.auth.support.AffectedRecords;
 import dev.medbase.auth.support.Ids;
-import dev.medbase.auth.support.MiniRql;
-import dev.medbase.auth.support.Paged;
+import dev.medbase.platform.rql.PageEnvelope;
+import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
 
 /**
@@ -29,13 +28,9 @@ class RefreshTokensController {
     }
 
     @GetMapping({"", "/"})
-    Paged<RefreshTokens.Listed> find(Caller caller,
-            HttpServletRequest request) {
+    PageEnvelope<RefreshTokens.Listed> find(Caller caller, RqlQuery rql) {
         caller.requireUser();
-        MiniRql.Parsed rql = MiniRql.parse(request.getQueryString(), RefreshTokens.RQL_FIELDS);
-        long[] total = new long[1];
-        var data = refreshTokens.find(caller.hasPermission("VIEW_AUTHORIZATIONS") ? null : caller.userId(), rql, total);
-        return Paged.of(data, total[0], rql.offset(), rql.limit());
+        return refreshTokens.find(rql, caller.hasPermission("VIEW_AUTHORIZATIONS") ? null : caller.userId());
     }
 
     @DeleteMapping("/{id}")
