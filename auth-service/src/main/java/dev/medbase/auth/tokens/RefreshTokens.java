@@ -3,6 +3,8 @@ package dev.medbase.auth.tokens;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.bson.Document;
@@ -39,11 +41,12 @@ import dev.medbase.platform.rql.RqlTranslator;
  * <li>Use after the window: reuse — the family is revoked (its newest token stops working too) → 119.</li>
  * <li>Expired → 120; unknown, revoked, or issued to another application → 119.</li>
  * </ul>
- * Revocation flips one field on the family document, checked on every use, so it is atomic without transactions.
+ * Revocation flips one field on the family document, checked on every use, so it is atomic without transactions;
+ * every revocation is announced as {@code tokens_revoked} ({@link TokenEvents}).
  *
  * <p>Stored shapes: {@code refresh_tokens} {_id, tokenHash (unique), familyId, userId, applicationId, graceUses,
- * rotatedTimestamp?, expiryTimestamp, creationTimestamp, updateTimestamp}; {@code refresh_families} {_id, userId,
- * applicationId, revoked, revokedTimestamp?, revokeReason?, creationTimestamp}.
+ * rotatedTimestamp?, revoked?, expiryTimestamp, creationTimestamp, updateTimestamp}; {@code refresh_families} {_id,
+ * userId, applicationId, revoked, revokedTimestamp?, revokeReason?, creationTimestamp}.
  */
 @Component
 class RefreshTokens {
@@ -140,20 +143,62 @@ class RefreshTokens {
         if (grace != null) {
             return;
         }
-        revokeFamily(presented.familyId(), "reuse");
         events.refreshTokenReused(presented.userId(), presented.applicationId(), presented.familyId());
+        revokeFamily(presented.familyId(), Reason.REFRESH_TOKEN_REUSED);
         throw unknown();
     }
 
-    /** After the family's user disappeared, a logout or a detected reuse: no token of the family works any more. */
-    void revokeFamily(String familyId, String reason) {
-        Date now = Date.from(clock.instant());
-        mongo.updateFirst(Query.query(Criteria.where("_id").is(new ObjectId(familyId)).and("revoked").is(false)),
-                new Update().set("revoked", true).set("revokedTimestamp", now).set("revokeReason", reason),
+    /** Why sessions were revoked: the {@code reason} of {@code tokens_revoked}, stored as {@code revokeReason}. */
+    enum Reason {
+        REFRESH_TOKEN_DELETED, REFRESH_TOKEN_REUSED, AUTHORIZATION_CODE_REUSED, USER_UNKNOWN,
+        USER_DELETED, PASSWORD_RESET_COMPLETED, PASSWORD_UPDATE_COMPLETED;
+
+        String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Ends one session (logout, reuse, a replayed code, a vanished user): no token of the family works any more. */
+    void revokeFamily(String familyId, Reason reason) {
+        Document family = mongo.findAndModify(
+                Query.query(Criteria.where("_id").is(new ObjectId(familyId)).and("revoked").is(false)),
+                revocation(reason), Document.class, FAMILIES);
+        if (family != null) {
+            markTokensRevoked(List.of(familyId));
+            events.tokensRevoked(family.getString("userId"), List.of(familyId), reason);
+        }
+    }
+
+    /**
+     * Ends every session of a user that started at or before {@code startedBy} (the time of the change that ends
+     * them), so a login made after a password reset survives the reset's event arriving late.
+     *
+     * @return how many sessions were ended
+     */
+    int revokeUser(String userId, Instant startedBy, Reason reason) {
+        List<Object> ids = mongo.find(Query.query(Criteria.where("userId").is(userId).and("revoked").is(false)
+                .and("creationTimestamp").lte(Date.from(startedBy))), Document.class, FAMILIES)
+                .stream().map(family -> family.get("_id")).toList();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        mongo.updateMulti(Query.query(Criteria.where("_id").in(ids).and("revoked").is(false)), revocation(reason),
                 FAMILIES);
-        // the family flag is what counts; marking its tokens only keeps listings honest
-        mongo.updateMulti(Query.query(Criteria.where("familyId").is(familyId)),
-                new Update().set("revoked", true).set("updateTimestamp", now), TOKENS);
+        List<String> familyIds = ids.stream().map(Object::toString).toList();
+        markTokensRevoked(familyIds);
+        events.tokensRevoked(userId, familyIds, reason);
+        return familyIds.size();
+    }
+
+    private Update revocation(Reason reason) {
+        return new Update().set("revoked", true).set("revokedTimestamp", Date.from(clock.instant()))
+                .set("revokeReason", reason.wire());
+    }
+
+    /** The family flag is what counts; marking its tokens only keeps listings honest. */
+    private void markTokensRevoked(List<String> familyIds) {
+        mongo.updateMulti(Query.query(Criteria.where("familyId").in(familyIds)),
+                new Update().set("revoked", true).set("updateTimestamp", Date.from(clock.instant())), TOKENS);
     }
 
     /** Wire form of a refresh token in listings (contract §5.5): never the token itself. */
@@ -195,8 +240,7 @@ class RefreshTokens {
         if (!any && !token.getString("userId").equals(userId)) {
             throw new ExhException(ExhError.NO_PERMISSION_EXCEPTION, "Permission DELETE_AUTHORIZATIONS is required");
         }
-        revokeFamily(token.getString("familyId"), "deleted");
-        events.tokensRevoked(token.getString("userId"), token.getString("familyId"), "deleted");
+        revokeFamily(token.getString("familyId"), Reason.REFRESH_TOKEN_DELETED);
         return 1;
     }
 
