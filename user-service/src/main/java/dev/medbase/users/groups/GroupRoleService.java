@@ -199,8 +199,7 @@ public class GroupRoleService implements ApplicationRunner {
 
     /** The user's document, positioned ({@code $}) on its staff enlistment in the group. */
     static Query staffEnlistment(ObjectId userId, ObjectId group) {
-        return Query.query(Criteria.where("_id").is(userId).and("staff_enlistments")
-                .elemMatch(Criteria.where("group_id").is(group)));
+        return Query.query(Criteria.where("_id").is(userId).and("staff_enlistments.group_id").is(group));
     }
 
     /** The group's roles a bulk RQL selects: 20 without a filter, 16 when none. */
