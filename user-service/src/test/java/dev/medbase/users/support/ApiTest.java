@@ -16,11 +16,8 @@ import org.bson.types.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -41,7 +38,7 @@ import dev.medbase.devstack.infra.SharedTestInfra;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "medbase.events.relay.enabled=false")
-@Import(ApiTest.TestClock.class)
+@Import(TestClockConfiguration.class)
 public abstract class ApiTest {
 
     public static final String PASSWORD = "Secret-pass-1";
@@ -56,15 +53,6 @@ public abstract class ApiTest {
         registry.add("spring.mongodb.uri", () -> SharedTestInfra.mongoUri("medbase-users-api"));
         registry.add("spring.kafka.bootstrap-servers", SharedTestInfra::kafkaBootstrapServers);
         registry.add("medbase.security.jwks-uri", TestTokens::jwksUri);
-    }
-
-    @TestConfiguration
-    static class TestClock {
-        @Bean
-        @Primary
-        MutableClock mutableClock() {
-            return new MutableClock();
-        }
     }
 
     @LocalServerPort
