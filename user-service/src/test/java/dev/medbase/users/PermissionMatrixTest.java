@@ -155,6 +155,7 @@ class PermissionMatrixTest extends ApiTest {
         rows.add(group("PUT", "/users/v1/groups/{group}/roles/{grole}", json("{'description':'d'}"),
                 "UPDATE_GROUP_ROLE"));
         rows.add(group("DELETE", "/users/v1/groups/{group}/roles?eq(id,{grole})", null, "DELETE_GROUP_ROLE"));
+        rows.add(group("DELETE", "/users/v1/groups/{group}/roles/{grole}", null, "DELETE_GROUP_ROLE"));
         rows.add(group("POST", "/users/v1/groups/{group}/roles/add_permissions?eq(id,{grole})",
                 json("{'permissions':['A']}"), "ADD_GROUP_ROLE_PERMISSION"));
         rows.add(group("POST", "/users/v1/groups/{group}/roles/remove_permissions?eq(id,{grole})",

@@ -122,6 +122,11 @@ public class UserService {
         setIfPresent(update, "phone_number", changes.phoneNumber());
         setIfPresent(update, "language", changes.language());
         setIfPresent(update, "time_zone", changes.timeZone());
+        boolean changed = changes.firstName() != null || changes.lastName() != null || changes.phoneNumber() != null
+                || changes.language() != null || changes.timeZone() != null;
+        if (!changed) {
+            return views.full(load(id));
+        }
         StoredUser user = modify(id, update);
         events.publish(UserEvents.USER_UPDATED, id.toHexString(), Map.of("id", id.toHexString()));
         return views.full(user);

@@ -114,7 +114,21 @@ public class GroupRoleService implements ApplicationRunner {
 
     /** Deletes the group's roles the RQL selects (16 if none) and takes them from the group's staff. */
     public AffectedRecords delete(ObjectId group, RqlQuery rql) {
-        List<StoredGroupRole> roles = selected(group, rql);
+        return delete(group, selected(group, rql));
+    }
+
+    /** {@code DELETE /groups/{groupId}/roles/{roleId}} (the Postman form of the same call); 16 when unknown. */
+    public AffectedRecords delete(ObjectId group, ObjectId roleId) {
+        StoredGroupRole role = mongo.findOne(Query.query(Criteria.where("_id").is(roleId).and("group_id").is(group)),
+                StoredGroupRole.class, StoredGroupRole.COLLECTION);
+        if (role == null) {
+            throw new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION,
+                    "Unknown role " + roleId.toHexString() + " in group " + group.toHexString());
+        }
+        return delete(group, List.of(role));
+    }
+
+    private AffectedRecords delete(ObjectId group, List<StoredGroupRole> roles) {
         List<ObjectId> ids = roles.stream().map(StoredGroupRole::id).toList();
         long removed = mongo.remove(Query.query(Criteria.where("_id").in(ids)), StoredGroupRole.COLLECTION)
                 .getDeletedCount();

@@ -89,6 +89,15 @@ class GroupsController {
         return roles.delete(group, rql);
     }
 
+    @DeleteMapping("/groups/{groupId}/roles/{roleId}")
+    AffectedRecords deleteRole(Caller caller, @PathVariable String groupId, @PathVariable String roleId) {
+        caller.requireUser();
+        ObjectId group = Ids.parse("groupId", groupId);
+        ObjectId role = Ids.parse("roleId", roleId);
+        GroupAccess.require(caller, group, "DELETE_GROUP_ROLE");
+        return roles.delete(group, role);
+    }
+
     @PostMapping("/groups/{groupId}/roles/add_permissions")
     AffectedRecords addPermissions(Caller caller, @PathVariable String groupId, RqlQuery rql,
             @RequestBody PermissionsBody body) {

@@ -58,6 +58,12 @@ class GroupsApiTest extends ApiTest {
         Document enlistment = storedUser(staff).getList("staff_enlistments", Document.class).get(0);
         assertThat(enlistment.getList("roles", Object.class)).isEmpty();
         delete(base + "?eq(id," + id + ")", admin).expectError(404, 16);
+
+        // the path form (Postman) deletes one role
+        ObjectId other = groupRole(group, "nurse");
+        assertThat(delete(base + "/" + other, admin).expect(200).json().get("records_affected").asInt())
+                .isEqualTo(1);
+        delete(base + "/" + other, admin).expectError(404, 16);
     }
 
     @Test
