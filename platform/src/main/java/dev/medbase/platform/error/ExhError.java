@@ -41,10 +41,29 @@ public enum ExhError {
     OAUTH2_CLIENT_SECRET_EXCEPTION(124, HttpStatus.UNAUTHORIZED, "The client secret is not valid"),
     OAUTH2_MISSING_CLIENT_CREDENTIALS_EXCEPTION(126, HttpStatus.BAD_REQUEST, "The client credentials are missing"),
     MISSING_PKCE_VERIFIER_EXCEPTION(128, HttpStatus.BAD_REQUEST, "The PKCE code verifier is missing"),
+    EMAIL_UNKNOWN_EXCEPTION(202, HttpStatus.BAD_REQUEST, "This email address is unknown"),
+    EMAIL_USED_EXCEPTION(203, HttpStatus.BAD_REQUEST, "This email address is already in use"),
+    NOT_ACTIVATED_EXCEPTION(204, HttpStatus.BAD_REQUEST, "This account is not activated"),
+    ACTIVATION_UNKNOWN_EXCEPTION(205, HttpStatus.BAD_REQUEST, "The activation is unknown or expired"),
+    ALREADY_ACTIVATED_EXCEPTION(206, HttpStatus.BAD_REQUEST, "This account is already activated"),
+    NEW_PASSWORD_HASH_UNKNOWN_EXCEPTION(207, HttpStatus.BAD_REQUEST, "The password reset hash is unknown or expired"),
+    PASSWORD_EXCEPTION(208, HttpStatus.BAD_REQUEST, "The password is not valid"),
     LOGIN_TIMEOUT_EXCEPTION(211, HttpStatus.UNAUTHORIZED, "Too many login attempts, wait a second"),
     LOGIN_FREEZE_EXCEPTION(212, HttpStatus.UNAUTHORIZED, "Too many failed login attempts, the account is frozen for a minute"),
     TOO_MANY_FAILED_ATTEMPTS_EXCEPTION(213, HttpStatus.UNAUTHORIZED,
-            "Too many failed login attempts, the account is blocked until an administrator resets it");
+            "Too many failed login attempts, the account is blocked until an administrator resets it"),
+    PIN_CODES_NOT_ENABLED_EXCEPTION(218, HttpStatus.FORBIDDEN, "PIN codes are not enabled for this request"),
+    NEW_PASSWORD_PIN_CODE_UNKNOWN_EXCEPTION(219, HttpStatus.BAD_REQUEST,
+            "There is no valid password reset PIN code for this account"),
+    FORGOT_PASSWORD_REQUEST_LIMIT_EXCEPTION(220, HttpStatus.FORBIDDEN,
+            "Too many password reset requests were made without completing one"),
+    FORGOT_PASSWORD_REQUEST_TIMEOUT_EXCEPTION(221, HttpStatus.FORBIDDEN,
+            "A password reset was requested too recently, try again later"),
+    ACTIVATION_REQUEST_LIMIT_EXCEPTION(222, HttpStatus.FORBIDDEN,
+            "Too many activation requests were made without completing one"),
+    ACTIVATION_REQUEST_TIMEOUT_EXCEPTION(223, HttpStatus.FORBIDDEN,
+            "An activation was requested too recently, try again later"),
+    INCORRECT_PIN_CODE_EXCEPTION(224, HttpStatus.BAD_REQUEST, "The PIN code is incorrect");
 
     /** The catalogue entry with this numeric code, if there is one. */
     public static java.util.Optional<ExhError> byCode(int code) {
