@@ -1,5 +1,6 @@
 package dev.medbase.users.passwords;
 
+import dev.medbase.users.credentials.CredentialsService;
 import java.time.Clock;
 import java.util.Map;
 
@@ -30,14 +31,14 @@ public class PasswordService {
     private final MongoTemplate mongo;
     private final PasswordEncoder encoder;
     private final PasswordPolicyService policy;
-    private final LoginAttempts logins;
+    private final CredentialsService logins;
     private final UserService users;
     private final UserViews views;
     private final EventPublisher events;
     private final Clock clock;
 
     public PasswordService(MongoTemplate mongo, PasswordEncoder encoder, PasswordPolicyService policy,
-            LoginAttempts logins, UserService users, UserViews views, EventPublisher events, Clock clock) {
+            CredentialsService logins, UserService users, UserViews views, EventPublisher events, Clock clock) {
         this.mongo = mongo;
         this.encoder = encoder;
         this.policy = policy;
