@@ -28,7 +28,10 @@ public enum ExhError {
     USER_NOT_AUTHENTICATED_EXCEPTION(104, HttpStatus.UNAUTHORIZED, "The user is not authenticated"),
     AUTHENTICATION_EXCEPTION(106, HttpStatus.UNAUTHORIZED, "This password email combination is unknown"),
     ACCESS_TOKEN_UNKNOWN_EXCEPTION(117, HttpStatus.UNAUTHORIZED, "The access token is unknown"),
-    ACCESS_TOKEN_EXPIRED_EXCEPTION(118, HttpStatus.UNAUTHORIZED, "The access token is expired");
+    ACCESS_TOKEN_EXPIRED_EXCEPTION(118, HttpStatus.UNAUTHORIZED, "The access token is expired"),
+    STATUS_IN_USE_EXCEPTION(414, HttpStatus.BAD_REQUEST, "The status is used by a transition"),
+    LOCKED_DOCUMENT_EXCEPTION(415, HttpStatus.BAD_REQUEST, "The document is locked by a transition in progress"),
+    INVALID_SCHEMA_PATH_PARAMETER(416, HttpStatus.BAD_REQUEST, "The schema id or name in the path is invalid");
 
     private final int code;
     private final HttpStatus status;
