@@ -90,11 +90,22 @@ public final class DataValidator {
         List<com.networknt.schema.Error> errors = schema.validate(value);
         List<String> out = new ArrayList<>(errors.size());
         for (com.networknt.schema.Error error : errors) {
-            String location = error.getInstanceLocation() == null ? "$" : error.getInstanceLocation().toString();
-            String path = location.equals("$") ? root : root + location.substring(1);
+            com.networknt.schema.path.NodePath location = error.getInstanceLocation();
+            StringBuilder path = new StringBuilder(root);
+            if (location != null) {
+                for (int i = 0; i < location.getNameCount(); i++) {
+                    Object element = location.getElement(i);
+                    if (element instanceof Number n) {
+                        path.append('[').append(n).append(']');
+                    } else {
+                        path.append('.').append(element);
+                    }
+                }
+            }
             String message = error.getMessage();
-            if (message != null && message.startsWith(location + ": ")) {
-                message = message.substring(location.length() + 2);
+            String prefix = location == null ? null : location + ": ";
+            if (message != null && prefix != null && message.startsWith(prefix)) {
+                message = message.substring(prefix.length());
             }
             out.add(path + ": " + message);
         }
