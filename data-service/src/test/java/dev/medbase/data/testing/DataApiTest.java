@@ -27,7 +27,9 @@ import dev.medbase.devstack.infra.SharedTestInfra;
  * context for every test class (they isolate themselves by unique schema names), requests with raw query strings
  * exactly as the SDK sends them, and assertions on the wire JSON.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        // events stay in the outbox, where tests read them (the relay to Kafka is platform's, tested there)
+        properties = "medbase.events.relay.enabled=false")
 public abstract class DataApiTest {
 
     protected static final JsonMapper JSON = JsonMapper.builder().build();
@@ -43,6 +45,18 @@ public abstract class DataApiTest {
 
     @LocalServerPort
     protected int port;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    protected org.springframework.data.mongodb.core.MongoTemplate mongo;
+
+    /** The contents of the events of a type published about an aggregate (document or schema id), oldest first. */
+    protected java.util.List<JsonNode> events(String aggregateId, String type) {
+        return mongo.find(org.springframework.data.mongodb.core.query.Query.query(
+                        org.springframework.data.mongodb.core.query.Criteria.where("aggregateId").is(aggregateId)
+                                .and("type").is(type))
+                        .with(org.springframework.data.domain.Sort.by("time", "_id")),
+                org.bson.Document.class, "outbox").stream().map(d -> JSON.readTree(d.getString("content"))).toList();
+    }
 
     /** A schema name no other test uses. */
     protected static String uniqueName(String prefix) {
