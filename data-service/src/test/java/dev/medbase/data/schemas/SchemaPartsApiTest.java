@@ -157,6 +157,26 @@ class SchemaPartsApiTest extends DataApiTest {
     }
 
     @Test
+    void concurrentChangesAreAllKept() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            java.util.List<java.util.concurrent.Future<Response>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                int n = i;
+                calls.add(pool.submit(() -> post("/data/v1/" + name + "/properties", ADMIN_TOKEN,
+                        "{\"name\":\"p" + n + "\",\"configuration\":{\"type\":\"number\"}}")));
+            }
+            for (java.util.concurrent.Future<Response> call : calls) {
+                call.get().expect(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(current().path("properties").propertyNames()).containsExactlyInAnyOrder("p0", "p1", "p2", "p3",
+                "p4", "p5");
+    }
+
+    @Test
     void schemaEventsAreOutboxed() {
         assertThat(events(id, "schema_created")).singleElement()
                 .isEqualTo(json("{\"id\":\"" + id + "\",\"name\":\"" + name + "\"}"));
