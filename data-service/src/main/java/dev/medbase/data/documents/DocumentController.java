@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.data.DataProperties;
+import dev.medbase.data.schemas.CompiledSchema;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
@@ -35,9 +36,9 @@ public class DocumentController {
     @PostMapping({"", "/"})
     public Map<String, Object> create(Caller caller, @PathVariable String schema, HttpServletRequest request)
             throws IOException {
-        caller.requireUser();
+        CompiledSchema compiled = documents.creatable(caller, schema);
         JsonNode body = DocumentBodies.read(request, properties.maxDecompressedBodySize().toBytes());
-        return documents.create(caller, schema, body);
+        return documents.create(caller, compiled, body);
     }
 
     @GetMapping({"", "/"})

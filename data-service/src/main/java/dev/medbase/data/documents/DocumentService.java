@@ -61,13 +61,23 @@ public class DocumentService {
 
     // ---- create and read ---------------------------------------------------------------------------------------
 
-    public Map<String, Object> create(Caller caller, String path, JsonNode body) {
+    /** The schema a caller may create documents in (checked before the body is read). */
+    public CompiledSchema creatable(Caller caller, String path) {
         caller.requireUser();
         CompiledSchema compiled = schemas.resolve(path);
         Schema schema = writable(compiled);
         if (!Access.mayCreate(caller, schema)) {
             throw noPermission("CREATE_DOCUMENTS");
         }
+        return compiled;
+    }
+
+    public Map<String, Object> create(Caller caller, String path, JsonNode body) {
+        return create(caller, creatable(caller, path), body);
+    }
+
+    public Map<String, Object> create(Caller caller, CompiledSchema compiled, JsonNode body) {
+        Schema schema = compiled.schema();
         ObjectNode input = data(body);
         Doc doc = new Doc();
         doc.id = new ObjectId();

@@ -51,7 +51,6 @@ public class SchemaStore {
      * {@code ^[A-Za-z0-9_-]+$} (else 416). 16 when there is no such schema.
      */
     public CompiledSchema resolve(String idOrName) {
-        Bson filter = null;
         if (idOrName != null && idOrName.length() == 24 && ObjectId.isValid(idOrName)) {
             Document ref = ref(Filters.eq("_id", new ObjectId(idOrName)));
             if (ref != null) {
@@ -62,8 +61,7 @@ public class SchemaStore {
             throw new ExhException(ExhError.INVALID_SCHEMA_PATH_PARAMETER,
                     "The schema id or name in the path is invalid: names match ^[A-Za-z0-9_-]+$");
         }
-        filter = Filters.eq("name", idOrName);
-        Document ref = ref(filter);
+        Document ref = ref(Filters.eq("name", idOrName));
         if (ref == null) {
             throw new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION, "Schema '" + idOrName + "' is unknown");
         }
