@@ -164,9 +164,4 @@ public final class DataValidator {
         }
         return value;
     }
-
-    /** For tests and messages: the configuration this validator checks. */
-    JsonNode configuration() {
-        return config;
-    }
 }

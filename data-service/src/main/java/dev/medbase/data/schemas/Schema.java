@@ -1,7 +1,6 @@
 package dev.medbase.data.schemas;
 
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,10 +128,6 @@ public final class Schema {
     public List<Document> indexes() {
         List<Document> indexes = raw.get("indexes", List.class);
         return indexes == null ? List.of() : indexes;
-    }
-
-    public Date creationTimestamp() {
-        return raw.getDate("creationTimestamp");
     }
 
     private int intValue(String key, int fallback) {
