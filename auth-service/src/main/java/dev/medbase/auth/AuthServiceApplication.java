@@ -6,12 +6,14 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 /** Authentication: OAuth2 applications, token grants, signing keys and JWKS (/auth/v2, port 8081). */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@EnableScheduling
 public class AuthServiceApplication {
 
     public static void main(String[] args) {

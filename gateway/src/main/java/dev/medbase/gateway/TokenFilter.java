@@ -26,6 +26,7 @@ import reactor.core.publisher.Mono;
  * routed — unknown or forged → 401 code 117, expired → 401 code 118 (the codes that make the SDK refresh, contract
  * §2.8), keys unreachable → 503 code 4. Requests without a token pass only on the public routes of
  * {@code medbase.gateway.public-routes}; elsewhere they are 401 code 104 (§2.7). Services verify the token again.
+ * Requests with another scheme ({@code Basic} client credentials on the token endpoint) count as without a token.
  */
 @Component
 public class TokenFilter implements GlobalFilter, Ordered {
@@ -46,13 +47,11 @@ public class TokenFilter implements GlobalFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
         String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || authorization.isBlank()) {
+        // Other schemes (HTTP Basic client authentication on the token endpoint) carry no user: public routes only.
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return isPublic(request) ? chain.filter(exchange)
                     : Mono.error(GatewayException.of(401, 104, "USER_NOT_AUTHENTICATED_EXCEPTION",
                             "The user is not authenticated"));
-        }
-        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Mono.error(unknown());
         }
         return decoder.decode(authorization.substring(7).trim())
                 .onErrorMap(TokenFilter::translate)

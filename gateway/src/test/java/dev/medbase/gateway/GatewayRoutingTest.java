@@ -182,6 +182,18 @@ class GatewayRoutingTest {
     }
 
     @Test
+    void basicClientCredentialsReachTheTokenEndpointButNothingElse() throws Exception {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("client:secret".getBytes());
+        HttpResponse<String> token = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/auth/v2/oauth1/tokens")).header("Authorization", basic)
+                .POST(BodyPublishers.ofString("{}")).build(), BodyHandlers.ofString());
+        assertThat(token.statusCode()).isEqualTo(200);
+        HttpResponse<String> me = anonymousGet("/users/v1/me", "Authorization", basic);
+        assertThat(me.statusCode()).isEqualTo(401);
+        assertThat(me.body()).contains("\"code\":104");
+    }
+
+    @Test
     void protectedRoutesWithoutATokenAre104() throws Exception {
         HttpResponse<String> r = anonymousGet("/users/v1/me");
         assertThat(r.statusCode()).isEqualTo(401);

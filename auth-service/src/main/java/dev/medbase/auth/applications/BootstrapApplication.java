@@ -62,7 +62,10 @@ public class BootstrapApplication implements ApplicationRunner {
         if (settings.clientId() == null || settings.clientId().isBlank()) {
             return;
         }
-        if (mongo.exists(Query.query(Criteria.where("versions.clientId").is(settings.clientId())), COLLECTION)) {
+        // $elemMatch: mongo-java-server's index on versions.clientId keys the whole array, so a dotted-path equality
+        // alone can miss and the insert below would only be saved by the unique index
+        if (mongo.exists(Query.query(Criteria.where("versions").elemMatch(Criteria.where("clientId")
+                .is(settings.clientId()))), COLLECTION)) {
             return;
         }
         if (settings.clientSecret() == null || settings.clientSecret().isBlank()) {

@@ -27,11 +27,56 @@ public enum ExhError {
     APPLICATION_UNKNOWN_EXCEPTION(103, HttpStatus.BAD_REQUEST, "The application is unknown"),
     USER_NOT_AUTHENTICATED_EXCEPTION(104, HttpStatus.UNAUTHORIZED, "The user is not authenticated"),
     AUTHENTICATION_EXCEPTION(106, HttpStatus.UNAUTHORIZED, "This password email combination is unknown"),
+    CALLBACK_NOT_VALID(113, HttpStatus.BAD_REQUEST, "The redirect URI is not valid for this application"),
+    UNSUPPORTED_RESPONSE_TYPE(114, HttpStatus.BAD_REQUEST, "The response type is not supported"),
+    AUTHORIZATION_UNKNOWN_EXCEPTION(115, HttpStatus.BAD_REQUEST, "The authorization code is unknown"),
+    AUTHORIZATION_CODE_EXPIRED_EXCEPTION(116, HttpStatus.BAD_REQUEST, "The authorization code is expired"),
     ACCESS_TOKEN_UNKNOWN_EXCEPTION(117, HttpStatus.UNAUTHORIZED, "The access token is unknown"),
     ACCESS_TOKEN_EXPIRED_EXCEPTION(118, HttpStatus.UNAUTHORIZED, "The access token is expired"),
+    REFRESH_TOKEN_UNKNOWN_EXCEPTION(119, HttpStatus.BAD_REQUEST, "The refresh token is unknown"),
+    REFRESH_TOKEN_EXPIRED_EXCEPTION(120, HttpStatus.BAD_REQUEST, "The refresh token is expired"),
+    UNSUPPORTED_GRANT_EXCEPTION(121, HttpStatus.BAD_REQUEST, "The grant type is not supported"),
+    INVALID_PKCE_EXCEPTION(122, HttpStatus.BAD_REQUEST, "The PKCE code verifier does not match the challenge"),
+    OAUTH2_CLIENT_ID_EXCEPTION(123, HttpStatus.UNAUTHORIZED, "The client id is unknown"),
+    OAUTH2_CLIENT_SECRET_EXCEPTION(124, HttpStatus.UNAUTHORIZED, "The client secret is not valid"),
+    OAUTH2_MISSING_CLIENT_CREDENTIALS_EXCEPTION(126, HttpStatus.BAD_REQUEST, "The client credentials are missing"),
+    MISSING_PKCE_VERIFIER_EXCEPTION(128, HttpStatus.BAD_REQUEST, "The PKCE code verifier is missing"),
+    EMAIL_UNKNOWN_EXCEPTION(202, HttpStatus.BAD_REQUEST, "This email address is unknown"),
+    EMAIL_USED_EXCEPTION(203, HttpStatus.BAD_REQUEST, "This email address is already in use"),
+    NOT_ACTIVATED_EXCEPTION(204, HttpStatus.BAD_REQUEST, "This account is not activated"),
+    ACTIVATION_UNKNOWN_EXCEPTION(205, HttpStatus.BAD_REQUEST, "The activation is unknown or expired"),
+    ALREADY_ACTIVATED_EXCEPTION(206, HttpStatus.BAD_REQUEST, "This account is already activated"),
+    NEW_PASSWORD_HASH_UNKNOWN_EXCEPTION(207, HttpStatus.BAD_REQUEST, "The password reset hash is unknown or expired"),
+    PASSWORD_EXCEPTION(208, HttpStatus.BAD_REQUEST, "The password is not valid"),
+    LOGIN_TIMEOUT_EXCEPTION(211, HttpStatus.UNAUTHORIZED, "Too many login attempts, wait a second"),
+    LOGIN_FREEZE_EXCEPTION(212, HttpStatus.UNAUTHORIZED, "Too many failed login attempts, the account is frozen for a minute"),
+    TOO_MANY_FAILED_ATTEMPTS_EXCEPTION(213, HttpStatus.UNAUTHORIZED,
+            "Too many failed login attempts, the account is blocked until an administrator resets it"),
+    PIN_CODES_NOT_ENABLED_EXCEPTION(218, HttpStatus.FORBIDDEN, "PIN codes are not enabled for this request"),
+    NEW_PASSWORD_PIN_CODE_UNKNOWN_EXCEPTION(219, HttpStatus.BAD_REQUEST,
+            "There is no valid password reset PIN code for this account"),
+    FORGOT_PASSWORD_REQUEST_LIMIT_EXCEPTION(220, HttpStatus.FORBIDDEN,
+            "Too many password reset requests were made without completing one"),
+    FORGOT_PASSWORD_REQUEST_TIMEOUT_EXCEPTION(221, HttpStatus.FORBIDDEN,
+            "A password reset was requested too recently, try again later"),
+    ACTIVATION_REQUEST_LIMIT_EXCEPTION(222, HttpStatus.FORBIDDEN,
+            "Too many activation requests were made without completing one"),
+    ACTIVATION_REQUEST_TIMEOUT_EXCEPTION(223, HttpStatus.FORBIDDEN,
+            "An activation was requested too recently, try again later"),
+    INCORRECT_PIN_CODE_EXCEPTION(224, HttpStatus.BAD_REQUEST, "The PIN code is incorrect"),
     STATUS_IN_USE_EXCEPTION(414, HttpStatus.BAD_REQUEST, "The status is used by a transition"),
     LOCKED_DOCUMENT_EXCEPTION(415, HttpStatus.BAD_REQUEST, "The document is locked by a transition in progress"),
     INVALID_SCHEMA_PATH_PARAMETER(416, HttpStatus.BAD_REQUEST, "The schema id or name in the path is invalid");
+
+    /** The catalogue entry with this numeric code, if there is one. */
+    public static java.util.Optional<ExhError> byCode(int code) {
+        for (ExhError e : values()) {
+            if (e.code == code) {
+                return java.util.Optional.of(e);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 
     private final int code;
     private final HttpStatus status;

@@ -4,12 +4,14 @@ import java.util.List;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * The list response of every RQL endpoint (contract §2.6): {@code {"page":{"total":n,"offset":o,"limit":l},"data":[…]}}.
  * {@code page.limit} and {@code page.offset} echo the effective values (after capping); {@code page.total} is absent
  * when the query said {@code skipCount()}.
  */
+@JsonPropertyOrder({"page", "data"})
 public record PageEnvelope<T>(Page page, List<T> data) {
 
     public PageEnvelope {
@@ -21,6 +23,7 @@ public record PageEnvelope<T>(Page page, List<T> data) {
      * @param offset the effective offset
      * @param limit  the effective limit
      */
+    @JsonPropertyOrder({"total", "offset", "limit"})
     public record Page(@JsonInclude(JsonInclude.Include.NON_NULL) Long total, long offset, int limit) {
     }
 

@@ -1,9 +1,10 @@
 package dev.medbase.platform.rql;
 
-import dev.medbase.platform.error.ExhError;
-import dev.medbase.platform.error.ExhException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.medbase.platform.error.ExhError;
+import dev.medbase.platform.error.ExhException;
 
 /**
  * Entry point: parses the raw query string of an RQL endpoint (contract §4).

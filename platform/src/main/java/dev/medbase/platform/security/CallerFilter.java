@@ -9,18 +9,19 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhErrorHandler;
 import dev.medbase.platform.error.ExhException;
 
 /**
- * Every service verifies the bearer token itself — the gateway is the first door, not the only one. No
- * {@code Authorization} header means an anonymous {@link Caller}; a token that does not verify is refused here with
- * 117/118 before any controller runs.
+ * Every service verifies the bearer token itself — the gateway is the first door, not the only one. A bearer token
+ * that does not verify is refused here with 117/118 before any controller runs; no {@code Authorization} header, or
+ * another scheme (HTTP Basic client authentication on the token endpoint, OAuth1 signatures checked by auth-service),
+ * means an anonymous {@link Caller} as far as this filter is concerned.
  */
 public class CallerFilter extends OncePerRequestFilter {
 
     static final String ATTRIBUTE = Caller.class.getName();
+    private static final String BEARER = "Bearer ";
     private final TokenVerifier verifier;
 
     public CallerFilter(TokenVerifier verifier) {
@@ -32,9 +33,9 @@ public class CallerFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         Caller caller = Caller.anonymous();
-        if (authorization != null && !authorization.isBlank()) {
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             try {
-                caller = verifier.verify(bearerToken(authorization));
+                caller = verifier.verify(authorization.substring(BEARER.length()).trim());
             } catch (ExhException e) {
                 ExhErrorHandler.write(response, e.error().status(), e.error(), e.getMessage());
                 return;
@@ -42,14 +43,6 @@ public class CallerFilter extends OncePerRequestFilter {
         }
         request.setAttribute(ATTRIBUTE, caller);
         chain.doFilter(request, response);
-    }
-
-    private static String bearerToken(String authorization) {
-        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7) && authorization.length() > 7) {
-            return authorization.substring(7).trim();
-        }
-        throw new ExhException(ExhError.ACCESS_TOKEN_UNKNOWN_EXCEPTION,
-                "Only Bearer access tokens are accepted here");
     }
 
     /** The caller of the current request (anonymous outside a request that passed this filter). */

@@ -1,0 +1,24 @@
+package dev.medbase.auth.support;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Date;
+
+/** Auth timestamps on the wire: ISO-8601 UTC with milliseconds, {@code 2021-04-20T07:34:08.358Z} (contract §2.4). */
+public final class Iso {
+
+    private static final DateTimeFormatter FORMAT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private Iso() {
+    }
+
+    public static String format(Date date) {
+        return date == null ? null : FORMAT.format(date.toInstant());
+    }
+
+    public static String format(Instant instant) {
+        return instant == null ? null : FORMAT.format(instant);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.medbase.auth.tokens;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+
+import io.jsonwebtoken.Jwts;
+import org.springframework.stereotype.Component;
+
+import dev.medbase.auth.AuthProperties;
+import dev.medbase.auth.keys.SigningKeys;
+import dev.medbase.auth.users.UserService.UserClaims;
+
+/**
+ * Mints the RS256 access tokens (header {@code kid}). Claims, the contract with every verifier:
+ * <pre>
+ * iss            medbase.auth.issuer ("medbase")
+ * sub            user id (ObjectId hex)
+ * aid            application id (not the version id)
+ * iat, exp       seconds; exp = iat + medbase.auth.access-token-lifetime (5 min)
+ * jti            random UUID
+ * permissions    [global permission strings]
+ * patient_groups [group ids]
+ * staff_groups   {groupId: [group permission strings]}
+ * </pre>
+ */
+@Component
+class AccessTokens {
+
+    record Issued(String token, long expiresInSeconds) {}
+
+    private final SigningKeys keys;
+    private final AuthProperties properties;
+    private final Clock clock;
+
+    AccessTokens(SigningKeys keys, AuthProperties properties, Clock clock) {
+        this.keys = keys;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    Issued issue(UserClaims user, String applicationId) {
+        SigningKeys.SigningKey key = keys.active();
+        Instant now = clock.instant();
+        Instant expiry = now.plus(properties.accessTokenLifetime());
+        String token = Jwts.builder()
+                .header().keyId(key.kid()).and()
+                .issuer(properties.issuer())
+                .subject(user.userId())
+                .claim("aid", applicationId)
+                .issuedAt(Date.from(now))
+                .expiration(Date.from(expiry))
+                .id(UUID.randomUUID().toString())
+                .claim("permissions", user.permissions())
+                .claim("patient_groups", user.patientGroups())
+                .claim("staff_groups", user.staffGroups())
+                .signWith(key.privateKey(), Jwts.SIG.RS256)
+                .compact();
+        return new Issued(token, properties.accessTokenLifetime().toSeconds());
+    }
+}

@@ -1,0 +1,23 @@
+/**
+ * The internal credentials seam between auth-service and user-service (ARCHITECTURE §5). Not routed by the gateway,
+ * which only forwards {@code /users/v1/**}; auth-service calls it at {@code medbase.services.users}
+ * ({@code MEDBASE_SERVICES_USERS}, default {@code http://127.0.0.1:8082}).
+ *
+ * <pre>
+ * POST /internal/credentials/verify   {"email": "...", "password": "..."}
+ *   200 {"userId": "&lt;ObjectId hex&gt;"}
+ *   401 {code:106, AUTHENTICATION_EXCEPTION}        unknown e-mail or wrong password (same body, similar timing)
+ *   401 {code:211, LOGIN_TIMEOUT_EXCEPTION}         less than 1 s since this account's last failed attempt
+ *   401 {code:212, LOGIN_FREEZE_EXCEPTION}          60 s freeze after every 10th consecutive failure
+ *   401 {code:213, TOO_MANY_FAILED_ATTEMPTS_EXCEPTION}  50 failures: blocked until an admin resets failed_count
+ *   400 {code:13|14|15|22}                          empty body, missing field, oversized field, malformed JSON
+ *
+ * GET /internal/users/{id}/claims
+ *   200 {"userId", "permissions": [global permission strings of the user's roles],
+ *        "patientGroups": [group ids], "staffGroups": {"&lt;groupId&gt;": [group-role permission strings]}}
+ *   404 {code:16, RESOURCE_UNKNOWN_EXCEPTION}       unknown (or malformed) user id
+ * </pre>
+ * The wire keys are camelCase and pinned with {@code @JsonProperty}, so a service-wide snake_case naming strategy
+ * cannot change this contract. The client side lives in auth-service, {@code dev.medbase.auth.users}.
+ */
+package dev.medbase.users.credentials;
