@@ -63,7 +63,10 @@ public enum ExhError {
             "Too many activation requests were made without completing one"),
     ACTIVATION_REQUEST_TIMEOUT_EXCEPTION(223, HttpStatus.FORBIDDEN,
             "An activation was requested too recently, try again later"),
-    INCORRECT_PIN_CODE_EXCEPTION(224, HttpStatus.BAD_REQUEST, "The PIN code is incorrect");
+    INCORRECT_PIN_CODE_EXCEPTION(224, HttpStatus.BAD_REQUEST, "The PIN code is incorrect"),
+    STATUS_IN_USE_EXCEPTION(414, HttpStatus.BAD_REQUEST, "The status is used by a transition"),
+    LOCKED_DOCUMENT_EXCEPTION(415, HttpStatus.BAD_REQUEST, "The document is locked by a transition in progress"),
+    INVALID_SCHEMA_PATH_PARAMETER(416, HttpStatus.BAD_REQUEST, "The schema id or name in the path is invalid");
 
     /** The catalogue entry with this numeric code, if there is one. */
     public static java.util.Optional<ExhError> byCode(int code) {
