@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.medbase.users.permissions.Permission;
 import dev.medbase.users.support.ApiTest;
-import dev.medbase.users.support.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /**
  * Bad input on every body (and the id paths): malformed JSON, wrong types, missing body, missing fields, over-long
@@ -192,7 +192,7 @@ class BadInputTest extends ApiTest {
         groupRole = groupRole(group, "gr");
         me = user("me@example.com", d -> d.append("staff_enlistments", List.of(staffEnlistment(group)))
                 .append("patient_enlistments", List.of(patientEnlistment(group))));
-        token = TestTokens.user(me).permissions(Permission.names().toArray(String[]::new)).sign();
+        token = TestTokens.user(me).permissions(Permission.names().toArray(String[]::new)).token();
     }
 
     @ParameterizedTest(name = "{0}")

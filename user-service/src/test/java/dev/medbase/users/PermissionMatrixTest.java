@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.medbase.users.support.ApiTest;
-import dev.medbase.users.support.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /**
  * The permission matrix: every guarded endpoint against every kind of caller. A missing or wrong check is a failing
@@ -213,11 +213,11 @@ class PermissionMatrixTest extends ApiTest {
         ObjectId id = new ObjectId();
         return switch (caller) {
             case ANONYMOUS -> null;
-            case NO_PERMISSION -> TestTokens.user(id).sign();
-            case GLOBAL -> TestTokens.user(id).permissions(permissions).sign();
-            case GROUP_STAFF -> TestTokens.user(id).staff(f.group(), permissions).sign();
-            case OTHER_GROUP_STAFF -> TestTokens.user(id).staff(f.otherGroup(), permissions).sign();
-            case PATIENT -> TestTokens.user(id).patient(f.group()).sign();
+            case NO_PERMISSION -> TestTokens.user(id).token();
+            case GLOBAL -> TestTokens.user(id).permissions(permissions).token();
+            case GROUP_STAFF -> TestTokens.user(id).staffOf(f.group(), permissions).token();
+            case OTHER_GROUP_STAFF -> TestTokens.user(id).staffOf(f.otherGroup(), permissions).token();
+            case PATIENT -> TestTokens.user(id).patientOf(f.group()).token();
         };
     }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.data.testing.DataApiTest;
-import dev.medbase.data.testing.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /** Comments (§7.5 #32–35). */
 class CommentApiTest extends DataApiTest {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.data.testing.DataApiTest;
-import dev.medbase.data.testing.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /** Documents over HTTP: §7.4 wire shape, §7.5 #19–31, RQL on data.*, limits, gzip. */
 class DocumentApiTest extends DataApiTest {

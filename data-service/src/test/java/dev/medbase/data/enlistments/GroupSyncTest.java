@@ -11,7 +11,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.data.testing.DataApiTest;
-import dev.medbase.data.testing.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 import dev.medbase.platform.events.EventEnvelope;
 
 /** groupSyncMode: groupIds follow patient enlistments, from user-service events and retroactively. */

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.data.testing.DataApiTest;
-import dev.medbase.data.testing.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /** Schemas over HTTP: §7.1 defaults, §7.5 #1–6 and their errors. */
 class SchemaApiTest extends DataApiTest {

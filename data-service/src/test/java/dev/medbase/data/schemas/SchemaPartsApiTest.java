@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.data.testing.DataApiTest;
-import dev.medbase.data.testing.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /** Properties, statuses, creation transition, transitions and indexes of a schema (§7.5 #7–18). */
 class SchemaPartsApiTest extends DataApiTest {

@@ -1,5 +1,6 @@
 package dev.medbase.data.testing;
 
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.medbase.data.enlistments.EnlistmentStore;
 import dev.medbase.data.testing.DataApiTest;
-import dev.medbase.data.testing.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /** Workflows (§7.3): every condition and action, automatic chains, afterActions, transitionLock. */
 class WorkflowApiTest extends DataApiTest {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.users.support.ApiTest;
-import dev.medbase.users.support.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /** Users: me, get with the three views, list with RQL, update, delete, e-mail change, profile image, lockout reset. */
 class UsersApiTest extends ApiTest {
@@ -24,7 +24,7 @@ class UsersApiTest extends ApiTest {
                 .append("staff_enlistments", List.of(staffEnlistment(group, groupRole)))
                 .append("patient_enlistments", List.of(patientEnlistment(group))));
 
-        Response r = get("/users/v1/me", TestTokens.user(me).sign()).expect(200);
+        Response r = get("/users/v1/me", TestTokens.user(me).token()).expect(200);
 
         JsonNode u = r.json();
         assertThat(u.get("id").asString()).isEqualTo(me.toHexString());
@@ -68,7 +68,7 @@ class UsersApiTest extends ApiTest {
         ObjectId stranger = user("stranger@example.com");
 
         // staff of the patient's group: patient view, only that group's enlistment
-        JsonNode asStaff = get("/users/v1/" + patient, TestTokens.user(stranger).staff(group).sign())
+        JsonNode asStaff = get("/users/v1/" + patient, TestTokens.user(stranger).staffOf(group).token())
                 .expect(200).json();
         assertThat(fieldNames(asStaff)).containsExactly("id", "first_name", "last_name", "email", "activation",
                 "phone_number", "language", "time_zone", "patient_enlistments");
@@ -77,32 +77,32 @@ class UsersApiTest extends ApiTest {
                 .isEqualTo(group.toHexString());
 
         // a patient of the group sees its staff (staff view), only shared groups
-        JsonNode asPatient = get("/users/v1/" + doctor, TestTokens.user(patient).patient(group).sign())
+        JsonNode asPatient = get("/users/v1/" + doctor, TestTokens.user(patient).patientOf(group).token())
                 .expect(200).json();
         assertThat(fieldNames(asPatient)).containsExactly("id", "first_name", "last_name", "email", "activation",
                 "phone_number", "language", "time_zone", "staff_enlistments");
         assertThat(asPatient.get("staff_enlistments")).hasSize(1);
 
         // a patient does not see other patients; a stranger sees nobody
-        get("/users/v1/" + patient, TestTokens.user(stranger).patient(group).sign()).expectError(401, 10);
-        get("/users/v1/" + patient, TestTokens.user(stranger).sign()).expectError(401, 10);
-        get("/users/v1/" + new ObjectId(), TestTokens.user(stranger).sign()).expectError(401, 10);
+        get("/users/v1/" + patient, TestTokens.user(stranger).patientOf(group).token()).expectError(401, 10);
+        get("/users/v1/" + patient, TestTokens.user(stranger).token()).expectError(401, 10);
+        get("/users/v1/" + new ObjectId(), TestTokens.user(stranger).token()).expectError(401, 10);
 
         // VIEW_USER: full view; unknown ids are 16 for it
-        JsonNode full = get("/users/v1/" + patient, TestTokens.user(stranger).permissions("VIEW_USER").sign())
+        JsonNode full = get("/users/v1/" + patient, TestTokens.user(stranger).permissions("VIEW_USER").token())
                 .expect(200).json();
         assertThat(full.has("roles")).isTrue();
         assertThat(full.get("patient_enlistments")).hasSize(2);
-        get("/users/v1/" + new ObjectId(), TestTokens.user(stranger).permissions("VIEW_USER").sign())
+        get("/users/v1/" + new ObjectId(), TestTokens.user(stranger).permissions("VIEW_USER").token())
                 .expectError(404, 16);
         // VIEW_PATIENTS: patient view of any patient, all enlistments
         JsonNode viewPatients = get("/users/v1/" + patient,
-                TestTokens.user(stranger).permissions("VIEW_PATIENTS").sign()).expect(200).json();
+                TestTokens.user(stranger).permissions("VIEW_PATIENTS").token()).expect(200).json();
         assertThat(viewPatients.get("patient_enlistments")).hasSize(2);
         assertThat(viewPatients.has("roles")).isFalse();
 
         // malformed id
-        get("/users/v1/not-an-id", TestTokens.user(stranger).sign()).expectError(400, 12);
+        get("/users/v1/not-an-id", TestTokens.user(stranger).token()).expectError(400, 12);
     }
 
     @Test
@@ -112,7 +112,7 @@ class UsersApiTest extends ApiTest {
         ObjectId doctor = user("doctor@example.com", d -> d.append("staff_enlistments", List.of(staffEnlistment(group))));
         ObjectId p1 = user("p1@example.com", d -> d.append("patient_enlistments", List.of(patientEnlistment(group))));
         user("p2@example.com", d -> d.append("patient_enlistments", List.of(patientEnlistment(new ObjectId()))));
-        String viewUser = TestTokens.user(admin).permissions("VIEW_USER").sign();
+        String viewUser = TestTokens.user(admin).permissions("VIEW_USER").token();
 
         JsonNode all = get("/users/v1/", viewUser).expect(200).json();
         assertThat(all.get("page").get("total").asInt()).isEqualTo(4);
@@ -139,7 +139,7 @@ class UsersApiTest extends ApiTest {
         assertThat(selected.get("page").has("total")).isFalse();
 
         // the doctor sees themselves (full) and the patient of their group (patient view), nobody else
-        JsonNode asDoctor = get("/users/v1/?sort(email)", TestTokens.user(doctor).staff(group).sign())
+        JsonNode asDoctor = get("/users/v1/?sort(email)", TestTokens.user(doctor).staffOf(group).token())
                 .expect(200).json();
         assertThat(asDoctor.get("page").get("total").asInt()).isEqualTo(2);
         assertThat(asDoctor.get("data").get(0).get("email").asString()).isEqualTo("doctor@example.com");
@@ -147,7 +147,7 @@ class UsersApiTest extends ApiTest {
         assertThat(asDoctor.get("data").get(1).get("email").asString()).isEqualTo("p1@example.com");
         assertThat(asDoctor.get("data").get(1).has("roles")).isFalse();
         // and may not filter on fields outside the views
-        get("/users/v1/?eq(roles," + new ObjectId() + ")", TestTokens.user(doctor).staff(group).sign())
+        get("/users/v1/?eq(roles," + new ObjectId() + ")", TestTokens.user(doctor).staffOf(group).token())
                 .expectError(400, 19);
         get("/users/v1/?eq(password_hash,x)", viewUser).expectError(400, 19);
         get("/users/v1/?select(password_hash)", viewUser).expectError(400, 19);
@@ -159,7 +159,7 @@ class UsersApiTest extends ApiTest {
     void updateChangesOnlyTheGivenFields() {
         ObjectId me = user("me@example.com");
         ObjectId other = user("other@example.com");
-        String token = TestTokens.user(me).sign();
+        String token = TestTokens.user(me).token();
 
         JsonNode updated = put("/users/v1/" + me, token,
                 json("{'first_name':'Ada','time_zone':'Europe/Amsterdam','language':'NL'}")).expect(200).json();
@@ -173,9 +173,9 @@ class UsersApiTest extends ApiTest {
         assertThat(lastEvent("user_updated").content().get("id").asString()).isEqualTo(me.toHexString());
 
         put("/users/v1/" + other, token, json("{'first_name':'X'}")).expectError(401, 10);
-        put("/users/v1/" + other, TestTokens.user(me).permissions("UPDATE_USER").sign(), json("{'first_name':'X'}"))
+        put("/users/v1/" + other, TestTokens.user(me).permissions("UPDATE_USER").token(), json("{'first_name':'X'}"))
                 .expect(200);
-        put("/users/v1/" + new ObjectId(), TestTokens.user(me).permissions("UPDATE_USER").sign(), "{}")
+        put("/users/v1/" + new ObjectId(), TestTokens.user(me).permissions("UPDATE_USER").token(), "{}")
                 .expectError(404, 16);
         put("/users/v1/" + me, token, json("{'time_zone':'Mars/Olympus'}")).expectError(400, 15);
         put("/users/v1/" + me, token, json("{'first_name':''}")).expectError(400, 15);
@@ -188,30 +188,30 @@ class UsersApiTest extends ApiTest {
         mongo.insert(new org.bson.Document("user_id", me).append("mode", "hash").append("request_count", 1),
                 "activation_requests");
 
-        delete("/users/v1/" + other, TestTokens.user(me).sign()).expectError(401, 10);
-        JsonNode r = delete("/users/v1/" + me, TestTokens.user(me).sign()).expect(200).json();
+        delete("/users/v1/" + other, TestTokens.user(me).token()).expectError(401, 10);
+        JsonNode r = delete("/users/v1/" + me, TestTokens.user(me).token()).expect(200).json();
         assertThat(r.get("records_affected").asInt()).isEqualTo(1);
         assertThat(storedUser(me)).isNull();
         assertThat(mongo.count(new org.springframework.data.mongodb.core.query.Query(), "activation_requests"))
                 .isZero();
         assertThat(lastEvent("user_deleted").content().get("id").asString()).isEqualTo(me.toHexString());
         assertThat(lastEvent("user_deleted").aggregateId()).isEqualTo(me.toHexString());
-        delete("/users/v1/" + other, TestTokens.user(me).permissions("DELETE_USER").sign()).expect(200);
-        delete("/users/v1/" + other, TestTokens.user(me).permissions("DELETE_USER").sign()).expectError(404, 16);
+        delete("/users/v1/" + other, TestTokens.user(me).permissions("DELETE_USER").token()).expect(200);
+        delete("/users/v1/" + other, TestTokens.user(me).permissions("DELETE_USER").token()).expectError(404, 16);
     }
 
     @Test
     void bulkDeleteNeedsAFilterAndOnlyReachesYourselfWithoutDeleteUser() {
         ObjectId me = user("me@example.com");
         ObjectId other = user("other@example.com");
-        String token = TestTokens.user(me).sign();
+        String token = TestTokens.user(me).token();
 
         delete("/users/v1/", token).expectError(400, 20);
-        delete("/users/v1/?and()", TestTokens.user(me).permissions("DELETE_USER").sign()).expectError(400, 20);
+        delete("/users/v1/?and()", TestTokens.user(me).permissions("DELETE_USER").token()).expectError(400, 20);
         assertThat(delete("/users/v1/?eq(id," + other + ")", token).expect(200).json()
                 .get("records_affected").asInt()).isZero();
         assertThat(storedUser(other)).isNotNull();
-        assertThat(delete("/users/v1/?like(email,example)", TestTokens.user(me).permissions("DELETE_USER").sign())
+        assertThat(delete("/users/v1/?like(email,example)", TestTokens.user(me).permissions("DELETE_USER").token())
                 .expect(200).json().get("records_affected").asInt()).isEqualTo(2);
         assertThat(events("user_deleted")).hasSize(2);
     }
@@ -220,7 +220,7 @@ class UsersApiTest extends ApiTest {
     void emailChangeDeactivatesAndStartsAReactivation() {
         ObjectId me = user("me@example.com");
         user("taken@example.com");
-        String token = TestTokens.user(me).sign();
+        String token = TestTokens.user(me).token();
 
         JsonNode r = put("/users/v1/" + me + "/email", token, json("{'email':'New@Example.com'}")).expect(200)
                 .json();
@@ -238,14 +238,14 @@ class UsersApiTest extends ApiTest {
         put("/users/v1/" + me + "/email", token, json("{'email':'not an address'}")).expectError(400, 15);
         put("/users/v1/" + user("x@example.com") + "/email", token, json("{'email':'y@example.com'}"))
                 .expectError(401, 10);
-        put("/users/v1/" + new ObjectId() + "/email", TestTokens.user(me).permissions("UPDATE_USER_EMAIL").sign(),
+        put("/users/v1/" + new ObjectId() + "/email", TestTokens.user(me).permissions("UPDATE_USER_EMAIL").token(),
                 json("{'email':'y@example.com'}")).expectError(404, 16);
     }
 
     @Test
     void profileImageIsSetAndRemoved() {
         ObjectId me = user("me@example.com");
-        String token = TestTokens.user(me).sign();
+        String token = TestTokens.user(me).token();
         assertThat(put("/users/v1/" + me + "/profile_image", token, json("{'hash':'abc123'}")).expect(200).json()
                 .get("profile_image").asString()).isEqualTo("abc123");
         assertThat(delete("/users/v1/" + me + "/profile_image", token).expect(200).json().has("profile_image"))
@@ -257,9 +257,9 @@ class UsersApiTest extends ApiTest {
     void failedLoginAttemptsAreResetByAnAdministrator() {
         ObjectId me = user("me@example.com", d -> d.append("failed_count", 50)
                 .append("last_failed_timestamp", new java.util.Date()));
-        String admin = TestTokens.user(new ObjectId()).permissions("RESET_FAILED_LOGIN_ATTEMPTS").sign();
+        String admin = TestTokens.user(new ObjectId()).permissions("RESET_FAILED_LOGIN_ATTEMPTS").token();
 
-        post("/users/v1/" + me + "/reset_failed_login_attempts", TestTokens.user(me).sign(), null)
+        post("/users/v1/" + me + "/reset_failed_login_attempts", TestTokens.user(me).token(), null)
                 .expectError(401, 10);
         assertThat(post("/users/v1/" + me + "/reset_failed_login_attempts", admin, null).expect(200).json()
                 .get("records_affected").asInt()).isEqualTo(1);

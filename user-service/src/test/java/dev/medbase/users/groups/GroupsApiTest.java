@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.users.support.ApiTest;
-import dev.medbase.users.support.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /** Group roles, staff and patient enlistments, and the patient and staff lists. */
 class GroupsApiTest extends ApiTest {
@@ -19,7 +19,7 @@ class GroupsApiTest extends ApiTest {
     private final String admin = TestTokens.user(new ObjectId()).permissions("VIEW_GROUP", "CREATE_GROUP_ROLE",
             "UPDATE_GROUP_ROLE", "DELETE_GROUP_ROLE", "ADD_GROUP_ROLE_PERMISSION", "REMOVE_GROUP_ROLE_PERMISSION",
             "ADD_GROUP_ROLE_TO_STAFF", "REMOVE_GROUP_ROLE_FROM_STAFF", "ADD_STAFF", "REMOVE_STAFF", "ADD_PATIENT",
-            "REMOVE_PATIENT", "VIEW_PATIENTS", "VIEW_STAFF").sign();
+            "REMOVE_PATIENT", "VIEW_PATIENTS", "VIEW_STAFF").token();
 
     @Test
     void groupRolesAreManagedWithStringPermissions() {
@@ -86,7 +86,7 @@ class GroupsApiTest extends ApiTest {
         post(base + "/add_roles?eq(id," + doctor + ")", admin, json("{'roles':['" + physician + "']}")).expect(200);
         post(base + "/add_roles?eq(id," + doctor + ")", admin, json("{'roles':['" + foreignRole + "']}"))
                 .expectError(404, 16);
-        JsonNode me = get("/users/v1/me", TestTokens.user(doctor).sign()).json();
+        JsonNode me = get("/users/v1/me", TestTokens.user(doctor).token()).json();
         JsonNode roles = me.get("staff_enlistments").get(0).get("roles");
         assertThat(roles).hasSize(1);
         assertThat(roles.get(0).get("name").asString()).isEqualTo("physician");
@@ -120,17 +120,17 @@ class GroupsApiTest extends ApiTest {
         JsonNode event = lastEvent("patient_enlistment_added").content();
         assertThat(event.get("user_id").asString()).isEqualTo(patient.toHexString());
         assertThat(event.get("group_id").asString()).isEqualTo(group.toHexString());
-        JsonNode enlistment = get("/users/v1/me", TestTokens.user(patient).sign()).json()
+        JsonNode enlistment = get("/users/v1/me", TestTokens.user(patient).token()).json()
                 .get("patient_enlistments").get(0);
         assertThat(enlistment.get("expiry_timestamp").asLong()).isEqualTo(expiry);
         assertThat(enlistment.get("expired").asBoolean()).isFalse();
         clock.advance(java.time.Duration.ofDays(2));
-        assertThat(get("/users/v1/me", TestTokens.user(patient).sign()).json().get("patient_enlistments").get(0)
+        assertThat(get("/users/v1/me", TestTokens.user(patient).token()).json().get("patient_enlistments").get(0)
                 .get("expired").asBoolean()).isTrue();
 
         // a patient may leave a group themselves
-        delete(path + "/" + group, TestTokens.user(patient).sign()).expect(200);
-        delete(path + "/" + group, TestTokens.user(patient).sign()).expectError(404, 16);
+        delete(path + "/" + group, TestTokens.user(patient).token()).expect(200);
+        delete(path + "/" + group, TestTokens.user(patient).token()).expectError(404, 16);
         assertThat(lastEvent("patient_enlistment_removed").content().get("group_id").asString())
                 .isEqualTo(group.toHexString());
         post(path, admin, json("{'group_id':'nope'}")).expectError(400, 12);
@@ -148,7 +148,7 @@ class GroupsApiTest extends ApiTest {
                 List.of(patientEnlistment(group), patientEnlistment(otherGroup))));
         user("p2@example.com", d -> d.append("patient_enlistments", List.of(patientEnlistment(otherGroup))));
 
-        JsonNode mine = get("/users/v1/patients", TestTokens.user(doctor).staff(group).sign()).expect(200).json();
+        JsonNode mine = get("/users/v1/patients", TestTokens.user(doctor).staffOf(group).token()).expect(200).json();
         assertThat(mine.get("page").get("total").asInt()).isEqualTo(1);
         JsonNode patient = mine.get("data").get(0);
         assertThat(patient.get("id").asString()).isEqualTo(p1.toHexString());
@@ -158,14 +158,14 @@ class GroupsApiTest extends ApiTest {
                 .isEqualTo(2);
         assertThat(get("/users/v1/patients?contains(patient_enlistments,and(eq(group_id," + otherGroup + ")))",
                 admin).json().get("page").get("total").asInt()).isEqualTo(2);
-        get("/users/v1/patients", TestTokens.user(p1).patient(group).sign()).expectError(401, 10);
+        get("/users/v1/patients", TestTokens.user(p1).patientOf(group).token()).expectError(401, 10);
 
         // staff see the staff of their groups, patients the staff of theirs
-        JsonNode staff = get("/users/v1/staff", TestTokens.user(p1).patient(group).sign()).expect(200).json();
+        JsonNode staff = get("/users/v1/staff", TestTokens.user(p1).patientOf(group).token()).expect(200).json();
         assertThat(staff.get("page").get("total").asInt()).isEqualTo(1);
         assertThat(staff.get("data").get(0).get("id").asString()).isEqualTo(doctor.toHexString());
         assertThat(staff.get("data").get(0).has("patient_enlistments")).isFalse();
         assertThat(get("/users/v1/staff", admin).json().get("page").get("total").asInt()).isEqualTo(2);
-        get("/users/v1/staff", TestTokens.user(new ObjectId()).sign()).expectError(401, 10);
+        get("/users/v1/staff", TestTokens.user(new ObjectId()).token()).expectError(401, 10);
     }
 }

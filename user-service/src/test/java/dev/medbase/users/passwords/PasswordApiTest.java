@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.users.support.ApiTest;
-import dev.medbase.users.support.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /** Password change, confirmation, authentication with the lockout rule, and the password policy. */
 class PasswordApiTest extends ApiTest {
@@ -17,7 +17,7 @@ class PasswordApiTest extends ApiTest {
     @Test
     void changePasswordChecksTheOldOneAndThePolicy() {
         ObjectId me = user("me@example.com", d -> d.append("failed_count", 3));
-        String token = TestTokens.user(me).sign();
+        String token = TestTokens.user(me).token();
 
         put("/users/v1/password", token, json("{'old_password':'wrong','new_password':'Another-pass-1'}"))
                 .expectError(400, 208);
@@ -38,7 +38,7 @@ class PasswordApiTest extends ApiTest {
     void passwordsLongerThanBcryptsLimitWork() {
         ObjectId me = user("me@example.com");
         String longPassword = "Long-password-".repeat(7); // 98 characters, more than bcrypt's 72 bytes
-        put("/users/v1/password", TestTokens.user(me).sign(),
+        put("/users/v1/password", TestTokens.user(me).token(),
                 json("{'old_password':'" + PASSWORD + "','new_password':'" + longPassword + "'}")).expect(200);
         assertThat(storedUser(me).getString("password_hash")).startsWith("{pbkdf2");
         post("/users/v1/authenticate", null, json("{'email':'me@example.com','password':'" + longPassword + "'}"))
@@ -51,7 +51,7 @@ class PasswordApiTest extends ApiTest {
     @Test
     void confirmPasswordChecksTheCallersOwnPassword() {
         ObjectId me = user("me@example.com");
-        String token = TestTokens.user(me).sign();
+        String token = TestTokens.user(me).token();
         Response ok = post("/users/v1/confirm_password", token, json("{'password':'" + PASSWORD + "'}")).expect(200);
         assertThat(ok.raw()).isEmpty();
         post("/users/v1/confirm_password", token, json("{'password':'wrong'}")).expectError(401, 106);
@@ -98,7 +98,7 @@ class PasswordApiTest extends ApiTest {
         assertThat(policy.get("upper_case_required").asBoolean()).isFalse();
         assertThat(policy.get("symbol_required").asBoolean()).isFalse();
 
-        String admin = TestTokens.user(new ObjectId()).permissions("UPDATE_PASSWORD_POLICY").sign();
+        String admin = TestTokens.user(new ObjectId()).permissions("UPDATE_PASSWORD_POLICY").token();
         JsonNode updated = put("/users/v1/password_policy", admin, json("{'upper_case_required':true}"))
                 .expect(200).json();
         assertThat(updated.get("upper_case_required").asBoolean()).isTrue();
@@ -113,6 +113,6 @@ class PasswordApiTest extends ApiTest {
         put("/users/v1/password_policy", admin, json("{'minimum_length':0}")).expectError(400, 15);
         put("/users/v1/password_policy", admin, json("{'maximum_length':5000}")).expectError(400, 15);
         put("/users/v1/password_policy", admin, json("{'minimum_length':'9'}")).expectError(400, 15);
-        put("/users/v1/password_policy", TestTokens.user(new ObjectId()).sign(), "{}").expectError(401, 10);
+        put("/users/v1/password_policy", TestTokens.user(new ObjectId()).token(), "{}").expectError(401, 10);
     }
 }

@@ -11,14 +11,14 @@ import tools.jackson.databind.JsonNode;
 
 import dev.medbase.users.permissions.Permission;
 import dev.medbase.users.support.ApiTest;
-import dev.medbase.users.support.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /** Global roles, their permissions, their assignment to users, and the permission catalogue. */
 class RolesApiTest extends ApiTest {
 
     private final String admin = TestTokens.user(new ObjectId()).permissions("VIEW_ROLE", "CREATE_ROLE",
             "UPDATE_ROLE", "DELETE_ROLE", "ADD_ROLE_PERMISSION", "REMOVE_ROLE_PERMISSION", "ADD_ROLE_TO_USER",
-            "REMOVE_ROLE_FROM_USER").sign();
+            "REMOVE_ROLE_FROM_USER").token();
 
     @Test
     void permissionsListTheWholeCatalogueToAnyone() {

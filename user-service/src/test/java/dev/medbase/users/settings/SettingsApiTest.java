@@ -7,14 +7,14 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.users.support.ApiTest;
-import dev.medbase.users.support.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /** Verification settings and e-mail template settings; templates travel in the request events. */
 class SettingsApiTest extends ApiTest {
 
     private final String admin = TestTokens.user(new ObjectId()).permissions("VIEW_USER_VERIFICATION_SETTINGS",
             "UPDATE_USER_VERIFICATION_SETTINGS", "VIEW_USER_SERVICE_EMAIL_TEMPLATES",
-            "UPDATE_USER_SERVICE_EMAIL_TEMPLATES").sign();
+            "UPDATE_USER_SERVICE_EMAIL_TEMPLATES").token();
 
     @Test
     void verificationSettingsHaveDefaultsAndPartialUpdates() {

@@ -1,5 +1,7 @@
 package dev.medbase.users.support;
 
+import dev.medbase.platform.testing.TestTokens;
+import dev.medbase.platform.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;

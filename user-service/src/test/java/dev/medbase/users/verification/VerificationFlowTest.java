@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.users.support.ApiTest;
-import dev.medbase.users.support.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /**
  * Registration, activation and password reset, in hash and PIN mode, with expiries, intervals and limits driven by the
@@ -25,7 +25,7 @@ class VerificationFlowTest extends ApiTest {
     private String admin() {
         return TestTokens.user(new ObjectId()).permissions("UPDATE_USER_VERIFICATION_SETTINGS",
                 "VIEW_ACTIVATION_REQUESTS", "DELETE_ACTIVATION_REQUEST", "VIEW_FORGOT_PASSWORD_REQUESTS",
-                "DELETE_FORGOT_PASSWORD_REQUEST").sign();
+                "DELETE_FORGOT_PASSWORD_REQUEST").token();
     }
 
     private void enablePins() {
@@ -81,7 +81,7 @@ class VerificationFlowTest extends ApiTest {
 
     @Test
     void registrationEnforcesThePasswordPolicyWithAClearMessage() {
-        put("/users/v1/password_policy", TestTokens.user(new ObjectId()).permissions("UPDATE_PASSWORD_POLICY").sign(),
+        put("/users/v1/password_policy", TestTokens.user(new ObjectId()).permissions("UPDATE_PASSWORD_POLICY").token(),
                 json("{'minimum_length':10,'symbol_required':true,'number_required':true}")).expect(200);
         Response r = post("/users/v1/register", null, REGISTRATION.replace("Secret-pass-1", "short"))
                 .expectError(400, 208);

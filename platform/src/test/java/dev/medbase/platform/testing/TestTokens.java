@@ -1,4 +1,4 @@
-package dev.medbase.data.testing;
+package dev.medbase.platform.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +30,8 @@ import org.bson.types.ObjectId;
  * <pre>{@code
  * String token = TestTokens.user().permissions("VIEW_DOCUMENTS:bp").staffOf(group, "UPDATE_DOCUMENTS").token();
  * }</pre>
+ * Shared by every service's tests through platform's test jar; set {@code medbase.security.jwks-uri} to
+ * {@link #jwksUri()}. Ids may be given as strings or ObjectIds.
  */
 public final class TestTokens {
 
@@ -52,8 +54,8 @@ public final class TestTokens {
         return new Builder(new ObjectId().toHexString());
     }
 
-    public static Builder user(String id) {
-        return new Builder(id);
+    public static Builder user(Object id) {
+        return new Builder(id.toString());
     }
 
     public static final class Builder {
@@ -76,13 +78,15 @@ public final class TestTokens {
             return this;
         }
 
-        public Builder patientOf(String... groups) {
-            patientGroups.addAll(List.of(groups));
+        public Builder patientOf(Object... groups) {
+            for (Object group : groups) {
+                patientGroups.add(group.toString());
+            }
             return this;
         }
 
-        public Builder staffOf(String group, String... groupPermissions) {
-            staffGroups.put(group, List.of(groupPermissions));
+        public Builder staffOf(Object group, String... groupPermissions) {
+            staffGroups.put(group.toString(), List.of(groupPermissions));
             return this;
         }
 

@@ -1,4 +1,4 @@
-package dev.medbase.users.credentials;
+package dev.medbase.platform.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,25 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the tests move by hand, so lockout timings are tested without sleeping. */
-final class MutableClock extends Clock {
+/** A clock tests move by hand, so expiries, lockouts and intervals are tested without sleeping. */
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock() {
+        this(Instant.now());
+    }
+
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration duration) {
+    /** Back to the real current time. */
+    public void reset() {
+        now = Instant.now();
+    }
+
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
