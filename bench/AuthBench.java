@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * Auth load on a running stack (bench/auth.sh starts one): password logins/s and refresh grants/s through the
- * gateway, and the gateway's added latency (the same authenticated GET through the gateway and straight to
+ * gateway, {@code GET /users/v1/me}/s with one token, and the gateway's added latency (the same authenticated GET through the gateway and straight to
  * auth-service, sequentially). Loopback only, bounded in time. Single-file program: java bench/AuthBench.java.
  *
  * <p>Arguments: gatewayUrl authUrl clientId clientSecret email password seconds threads
@@ -53,6 +53,8 @@ public class AuthBench {
         }));
 
         String token = field(post(gateway, login), 0);
+        report("GET /users/v1/me (gateway)", threads, run(threads, seconds, () -> get(gateway + "/users/v1/me", token)));
+
         String path = "/auth/v2/applications?limit(1)";
         Result direct = run(1, seconds / 2, () -> get(auth + path, token));
         Result viaGateway = run(1, seconds / 2, () -> get(gateway + path, token));

@@ -63,7 +63,8 @@ public final class TestTokens {
         private final List<String> permissions = new ArrayList<>();
         private final List<String> patientGroups = new ArrayList<>();
         private final Map<String, List<String>> staffGroups = new LinkedHashMap<>();
-        private Instant expiry = Instant.now().plusSeconds(600);
+        // far enough ahead that tests moving a clock by hours or days keep valid tokens; set it to test expiry
+        private Instant expiry = Instant.now().plus(java.time.Duration.ofDays(365));
 
         private Builder(String userId) {
             this.userId = userId;
@@ -95,12 +96,18 @@ public final class TestTokens {
             return this;
         }
 
+        /** Now, or before the expiry when a test asks for an expired token (a JWT's iat precedes its exp). */
+        private Instant issuedAt() {
+            Instant now = Instant.now();
+            return now.isBefore(expiry) ? now : expiry.minusSeconds(600);
+        }
+
         public String token() {
             try {
                 JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("medbase").subject(userId)
                         .claim("aid", "app1").claim("permissions", permissions)
                         .claim("patient_groups", patientGroups).claim("staff_groups", staffGroups)
-                        .issueTime(Date.from(expiry.minusSeconds(600))).expirationTime(Date.from(expiry)).build();
+                        .issueTime(Date.from(issuedAt())).expirationTime(Date.from(expiry)).build();
                 SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(KEY.getKeyID()).build(),
                         claims);
                 jwt.sign(new RSASSASigner(KEY));
