@@ -192,11 +192,11 @@ public class ProcessExecutor implements FunctionExecutor {
     private List<String> command(FunctionDef fn, Handler handler, Path codeDir, Path resultFile) throws IOException {
         List<String> command = new ArrayList<>();
         if (node(fn.runtime())) {
-            command.add(resolve(properties.nodeCommand()));
+            command.add(interpreter(properties.nodeCommand(), true));
             command.add("--max-old-space-size=" + fn.memoryLimit());
             command.add(bootstrap("node-bootstrap.js").toString());
         } else {
-            command.add(resolve(properties.pythonCommand()));
+            command.add(interpreter(properties.pythonCommand(), false));
             command.add("-I"); // isolated: ignores PYTHON* variables and the user site directory
             command.add(bootstrap("python-bootstrap.py").toString());
         }
@@ -225,6 +225,32 @@ public class ProcessExecutor implements FunctionExecutor {
             }
         }
         return command;
+    }
+
+    private final Map<String, String> interpreters = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The interpreter's real executable: version-manager shims (pyenv, nvm, asdf) are scripts that would add their
+     * own variables to the clean environment, so the configured command is asked once for its executable path.
+     */
+    String interpreter(String command, boolean node) {
+        return interpreters.computeIfAbsent(command, c -> {
+            String resolved = resolve(c);
+            try {
+                Process p = new ProcessBuilder(resolved, node ? "-e" : "-c",
+                        node ? "console.log(process.execPath)" : "import sys; print(sys.executable)")
+                        .redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.isExecutable(Path.of(out))) {
+                    return out;
+                }
+            } catch (IOException e) {
+                // not runnable: use the command as configured, the run reports the failure
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return resolved;
+        });
     }
 
     /** Whether a runtime's interpreter is available here. */
