@@ -32,6 +32,8 @@ class TaskQueueTest extends TaskApiTest {
     TaskRunner runner;
     @Autowired
     TaskRequestedHandler requested;
+    @Autowired
+    dev.medbase.tasks.schedules.ScheduleService schedules;
 
     private String createTask(String fn, Map<String, Object> body) {
         Map<String, Object> b = new java.util.LinkedHashMap<>(body);
@@ -292,5 +294,54 @@ class TaskQueueTest extends TaskApiTest {
         assertThat(t.has("sourceEventId")).isFalse();
         requested.handle(EventEnvelope.create("task_requested", "data", "doc1", Map.of("priority", 1)));
         assertThat(get("/tasks/v1/", ADMIN).json().path("page").path("total").asInt()).isEqualTo(1);
+    }
+    @Test
+    void aFunctionAtItsConcurrencyLimitWaitsWhileOthersRun() {
+        String busy = testFunction(Map.of());
+        String other = testFunction(Map.of());
+        for (int i = 0; i < 6; i++) {
+            createTask(busy, Map.of());
+        }
+        String free = createTask(other, Map.of());
+        for (int i = 0; i < 5; i++) { // function-concurrency is 5: another replica holds five runs
+            assertThat(queue.claim("other-replica", Duration.ofMinutes(5), Set.of()).getString("functionName"))
+                    .isEqualTo(busy);
+        }
+        assertThat(worker.runDue()).isEqualTo(1);
+        assertThat(executor.runs).containsExactly(free);
+        assertThat(get("/tasks/v1/?eq(functionName," + busy + ")&eq(status,new)", ADMIN).json()
+                .path("page").path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aClaimedTaskCanNoLongerBeCanceled() {
+        String fn = testFunction(Map.of());
+        String id = createTask(fn, Map.of());
+        queue.claim("w1", Duration.ofMinutes(1), Set.of());
+        post("/tasks/v1/" + id + "/cancel", ADMIN, Map.of()).error(400, 27);
+        String second = createTask(fn, Map.of());
+        post("/tasks/v1/" + second + "/cancel", ADMIN, Map.of()).expect(200);
+        assertThat(queue.claim("w1", Duration.ofMinutes(1), Set.of())).isNull();
+    }
+
+    @Test
+    void theBackgroundWorkerRunsTasks() throws Exception {
+        String fn = testFunction(Map.of());
+        String id = createTask(fn, Map.of());
+        dev.medbase.tasks.TasksProperties p = new dev.medbase.tasks.TasksProperties(true, Duration.ofMillis(20), 2, 5,
+                5, Duration.ofSeconds(30), org.springframework.util.unit.DataSize.ofKilobytes(250),
+                org.springframework.util.unit.DataSize.ofMegabytes(1), null, "node", "python3", null, null, null);
+        TaskWorker background = new TaskWorker(queue, runner, schedules, p);
+        background.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!task(id).path("status").asString().equals("complete") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } finally {
+            background.stop();
+        }
+        assertThat(task(id).path("status").asString()).isEqualTo("complete");
+        assertThat(executor.runs).containsExactly(id);
     }
 }
