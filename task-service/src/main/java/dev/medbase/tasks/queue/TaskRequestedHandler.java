@@ -16,8 +16,9 @@ import dev.medbase.tasks.functions.FunctionService;
 
 /**
  * Creates tasks from {@code task_requested} commands: data-service transition actions on {@code medbase.data}
- * (docs/events-data.md) and the same content shape on {@code medbase.events} and {@code medbase.custom}
- * (dispatchers): {@code {functionName, data?, priority?, tags?, startTimestamp?, initiatorId?}}. One task per event
+ * (docs/events-data.md) and event-service dispatcher commands on {@code medbase.events} (docs/events.md):
+ * {@code {functionName, data?, priority?, tags?, startTimestamp?, initiatorId?}}; a null priority means the
+ * function's default. One task per event
  * id, even when an event is delivered twice. A request without a functionName is dropped with a warning (retrying
  * would not help).
  */
@@ -36,8 +37,8 @@ public class TaskRequestedHandler implements EventHandler {
 
     @Override
     public Collection<String> topics() {
-        return List.of(EventTopics.forSource("data"), EventTopics.forSource("events"),
-                EventTopics.forSource("custom"));
+        // not medbase.custom: anyone with CREATE_EVENTS could publish there and so create tasks without CREATE_TASKS
+        return List.of(EventTopics.forSource("data"), EventTopics.forSource("events"));
     }
 
     @Override

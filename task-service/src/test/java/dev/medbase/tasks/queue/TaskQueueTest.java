@@ -294,7 +294,25 @@ class TaskQueueTest extends TaskApiTest {
         assertThat(t.has("sourceEventId")).isFalse();
         requested.handle(EventEnvelope.create("task_requested", "data", "doc1", Map.of("priority", 1)));
         assertThat(get("/tasks/v1/", ADMIN).json().path("page").path("total").asInt()).isEqualTo(1);
+
+        // a dispatcher command (event-service, medbase.events)
+        String withDefault = testFunction(Map.of("executionOptions", Map.of("defaultPriority", 7)));
+        Map<String, Object> command = new java.util.LinkedHashMap<>();
+        command.put("functionName", withDefault);
+        command.put("data", Map.of("event", Map.of("type", "user_created")));
+        command.put("tags", List.of("tag1"));
+        command.put("priority", null);
+        command.put("startTimestamp", "2030-01-02T03:04:05.678Z");
+        command.put("dispatcherId", "d1");
+        requested.handle(EventEnvelope.create("task_requested", "events", "u1", command));
+        JsonNode t2 = get("/tasks/v1/?eq(functionName," + withDefault + ")", ADMIN).json().path("data").path(0);
+        assertThat(t2.path("priority").asInt()).isEqualTo(7);
+        assertThat(t2.path("tags").toString()).isEqualTo("[\"tag1\"]");
+        assertThat(t2.path("startTimestamp").asString()).isEqualTo("2030-01-02T03:04:05.678Z");
+        assertThat(t2.path("data").path("event").path("type").asString()).isEqualTo("user_created");
+        assertThat(requested.topics()).containsExactlyInAnyOrder("medbase.data", "medbase.events");
     }
+
     @Test
     void aFunctionAtItsConcurrencyLimitWaitsWhileOthersRun() {
         String busy = testFunction(Map.of());
