@@ -187,4 +187,23 @@ class ProcessFunctionsTest extends TaskApiTest {
         assertThat(seen).isSubsetOf(Set.of("PATH", "HOME", "LANG", "TZ", "MEDBASE_FUNCTION_NAME",
                 "MEDBASE_TEST_CONFIGURED", "LC_CTYPE"));
     }
+    @Autowired
+    dev.medbase.tasks.TasksProperties properties;
+
+    @Test
+    void newCodeIsANewVersionUnpackedOnce() throws Exception {
+        String fn = node("echo", Map.of("executionOptions", Map.of("permissionMode", "public")));
+        assertThat(post("/tasks/v1/functions/" + fn + "/execute", null, Map.of("data", Map.of("n", 1))).expect(200)
+                .json().path("result").path("doubled").asInt()).isEqualTo(2);
+        put("/tasks/v1/functions/" + fn, ADMIN, Map.of("code", zip(Map.of("index.js",
+                "exports.echo = async (t) => ({ version: 2 });")))).expect(200);
+        post("/tasks/v1/functions/" + fn + "/execute", null, Map.of()).expect(200);
+        JsonNode r = post("/tasks/v1/functions/" + fn + "/execute", null, Map.of()).expect(200).json();
+        assertThat(r.path("result").toString()).isEqualTo("{\"version\":2}");
+        try (var versions = java.nio.file.Files.list(properties.cacheDir().resolve(fn))) {
+            assertThat(versions.filter(java.nio.file.Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).count()).isEqualTo(2);
+        }
+        put("/tasks/v1/functions/" + fn, ADMIN, Map.of("code", zip(Map.of("other.js", "x")))).error(400, 1401);
+    }
 }

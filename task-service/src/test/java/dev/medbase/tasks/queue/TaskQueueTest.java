@@ -362,4 +362,18 @@ class TaskQueueTest extends TaskApiTest {
         assertThat(task(id).path("status").asString()).isEqualTo("complete");
         assertThat(executor.runs).containsExactly(id);
     }
+    @Test
+    void aTaskThatKeepsKillingItsWorkersFails() {
+        String fn = testFunction(Map.of());
+        String id = createTask(fn, Map.of());
+        for (int i = 0; i < 3; i++) {
+            assertThat(queue.claim("crashing-" + i, Duration.ofSeconds(30), Set.of())).isNotNull();
+            clock.advance(Duration.ofSeconds(31));
+        }
+        assertThat(worker.runDue()).isEqualTo(1);
+        JsonNode t = task(id);
+        assertThat(t.path("status").asString()).isEqualTo("failed");
+        assertThat(t.path("error").path("type").asString()).isEqualTo("invocation");
+        assertThat(executor.runs).isEmpty();
+    }
 }
