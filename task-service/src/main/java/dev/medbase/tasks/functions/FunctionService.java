@@ -154,7 +154,6 @@ public class FunctionService {
         out.put("executionOptions", Wire.plain(d.get("executionOptions")));
         out.put("retryPolicy", Wire.plain(d.get("retryPolicy")));
         out.put("enabled", d.getBoolean("enabled"));
-        out.put("createdTimestamp", Wire.iso(d.getDate("creationTimestamp")));
         out.put("updateTimestamp", Wire.iso(d.getDate("updateTimestamp")));
         return out;
     }

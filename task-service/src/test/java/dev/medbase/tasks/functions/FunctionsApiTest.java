@@ -78,6 +78,11 @@ class FunctionsApiTest extends TaskApiTest {
                 .isEqualTo("{\"permissionMode\":\"allUsers\",\"defaultPriority\":4}");
         assertThat(created.path("retryPolicy").toString()).isEqualTo("{\"enabled\":true,\"errorsToRetry\":[\"X\"]}");
         assertThat(created.path("enabled").asBoolean()).isTrue();
+        assertThat(created.path("updateTimestamp").asString()).matches("\\d{4}-.*\\.\\d{3}Z");
+        // FunctionDetails of SDK 8.14.1: the creation fields without code, plus name, description, updateTimestamp
+        assertThat(created.propertyNames()).containsExactlyInAnyOrder("name", "description", "entryPoint", "runtime",
+                "timeLimit", "memoryLimit", "environmentVariables", "executionOptions", "retryPolicy", "enabled",
+                "updateTimestamp");
 
         post("/tasks/v1/functions", ADMIN, body).error(400, 17);
         JsonNode got = get("/tasks/v1/functions/" + name, ADMIN).expect(200).json();
