@@ -52,6 +52,7 @@ public class ProcessExecutor implements FunctionExecutor {
     private static final String SAFE_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     private final TasksProperties properties;
+    private final Set<Process> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ProcessExecutor(TasksProperties properties) {
         this.properties = properties;
@@ -141,6 +142,22 @@ public class ProcessExecutor implements FunctionExecutor {
         } catch (IOException e) {
             return ExecutionResult.invocationError("The runtime could not be started: " + e.getMessage());
         }
+        live.add(process);
+        try {
+            return await(invocation, process, runDir);
+        } finally {
+            live.remove(process);
+        }
+    }
+
+    /** Kills the processes still running (the service is stopping); their tasks are retried after their lease. */
+    @jakarta.annotation.PreDestroy
+    public void killAll() {
+        live.forEach(ProcessExecutor::kill);
+    }
+
+    private ExecutionResult await(Invocation invocation, Process process, Path runDir) {
+        FunctionDef fn = invocation.function();
         AtomicLong budget = new AtomicLong(properties.maxLogBytes().toBytes());
         StringBuffer stderrTail = new StringBuffer();
         Thread out = pump(process.getInputStream(), invocation.logs(), budget, null);

@@ -34,7 +34,8 @@ import dev.medbase.tasks.support.Wire;
  * holds without transactions and with several replicas:
  * <ul>
  *   <li>claim: {@code findAndModify} of the best due task — {@code new} with {@code startTimestamp <= now}, or
- *       {@code inProgress} whose {@code leaseUntil} has passed (its worker died) — ordered by {@code priority} desc,
+ *       {@code inProgress} whose {@code leaseUntil} has passed (its worker died; a direct execution found so is
+ *       failed, not run again, as its caller is gone) — ordered by {@code priority} desc,
  *       then {@code startTimestamp}, then id; it becomes {@code inProgress} with {@code leaseOwner} and
  *       {@code leaseUntil}, and {@code claims} counts up;</li>
  *   <li>finish, extend: only while {@code status = inProgress} and {@code leaseOwner} is the caller, so a worker that
@@ -172,7 +173,7 @@ public class TaskQueue {
         Date now = Date.from(clock.instant());
         Criteria due = new Criteria().orOperator(
                 Criteria.where("status").is("new").and("startTimestamp").lte(now),
-                Criteria.where("status").is("inProgress").and("leaseUntil").lt(now).and("direct").ne(true));
+                Criteria.where("status").is("inProgress").and("leaseUntil").lt(now));
         Criteria criteria = busyFunctions.isEmpty() ? due
                 : new Criteria().andOperator(due, Criteria.where("functionName").nin(busyFunctions));
         Query query = Query.query(criteria).with(Sort.by(Sort.Order.desc("priority"),

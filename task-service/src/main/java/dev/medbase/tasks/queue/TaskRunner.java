@@ -67,7 +67,9 @@ public class TaskRunner {
         String functionName = task.getString("functionName");
         ExecutionResult outcome;
         FunctionDef fn = null;
-        if (task.getInteger("claims", 1) > MAX_CLAIMS) {
+        if (Boolean.TRUE.equals(task.getBoolean("direct"))) {
+            outcome = ExecutionResult.invocationError("The direct execution was interrupted (the service stopped)");
+        } else if (task.getInteger("claims", 1) > MAX_CLAIMS) {
             outcome = ExecutionResult.invocationError("The task was abandoned by its worker " + MAX_CLAIMS + " times");
         } else {
             Optional<FunctionDef> found = functions.find(functionName);

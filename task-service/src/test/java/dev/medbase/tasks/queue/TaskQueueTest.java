@@ -376,4 +376,17 @@ class TaskQueueTest extends TaskApiTest {
         assertThat(t.path("error").path("type").asString()).isEqualTo("invocation");
         assertThat(executor.runs).isEmpty();
     }
+    @Test
+    void aDirectExecutionCutShortByAStopIsFailedNotRunAgain() {
+        String fn = testFunction(Map.of());
+        String id = queue.createDirect(new TaskQueue.NewTask(fn, Map.of(), List.of(), null, 0, null, null, null,
+                null), "direct:gone", Duration.ofSeconds(30)).getObjectId("_id").toHexString();
+        assertThat(worker.runDue()).isZero();
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(worker.runDue()).isEqualTo(1);
+        JsonNode t = task(id);
+        assertThat(t.path("status").asString()).isEqualTo("failed");
+        assertThat(t.path("error").path("message").asString()).contains("interrupted");
+        assertThat(executor.runs).isEmpty();
+    }
 }
