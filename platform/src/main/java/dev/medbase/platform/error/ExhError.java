@@ -66,7 +66,23 @@ public enum ExhError {
     INCORRECT_PIN_CODE_EXCEPTION(224, HttpStatus.BAD_REQUEST, "The PIN code is incorrect"),
     STATUS_IN_USE_EXCEPTION(414, HttpStatus.BAD_REQUEST, "The status is used by a transition"),
     LOCKED_DOCUMENT_EXCEPTION(415, HttpStatus.BAD_REQUEST, "The document is locked by a transition in progress"),
-    INVALID_SCHEMA_PATH_PARAMETER(416, HttpStatus.BAD_REQUEST, "The schema id or name in the path is invalid");
+    INVALID_SCHEMA_PATH_PARAMETER(416, HttpStatus.BAD_REQUEST, "The schema id or name in the path is invalid"),
+    INVALID_FUNCTION_CODE_EXCEPTION(1401, HttpStatus.BAD_REQUEST, "The function code is invalid"),
+    INVALID_FUNCTION_PARAMETER(1402, HttpStatus.BAD_REQUEST, "A function parameter is invalid"),
+    CONCURRENT_EXECUTION_LIMIT_EXCEPTION(1403, HttpStatus.BAD_REQUEST,
+            "The concurrent execution limit of the function is reached"),
+    TIME_LIMIT_EXCEEDS_DIRECT_EXECUTION_MAXIMUM_EXCEPTION(1404, HttpStatus.BAD_REQUEST,
+            "The time limit of the function exceeds the maximum for direct execution"),
+    LAMBDA_INVOCATION_EXCEPTION(1405, HttpStatus.BAD_REQUEST, "The function could not be invoked"),
+    LAMBDA_RUNTIME_EXCEPTION(1406, HttpStatus.BAD_REQUEST, "The function failed at runtime"),
+    INVALID_FUNCTION_NAME(1407, HttpStatus.BAD_REQUEST, "The function name is invalid"),
+    NO_TASK_LOGS_FOUND(1408, HttpStatus.BAD_REQUEST, "No logs were found for this task"),
+    INVALID_API_FUNCTION_RESULT(1409, HttpStatus.BAD_REQUEST, "The API function returned an invalid result"),
+    API_FUNCTION_MAXIMUM_TIME_LIMIT(1411, HttpStatus.BAD_REQUEST,
+            "The time limit of the function exceeds the maximum for API functions"),
+    CONCURRENT_API_FUNCTION_LIMIT_EXCEPTION(1412, HttpStatus.BAD_REQUEST,
+            "The concurrent execution limit of the API function is reached"),
+    NO_API_REQUEST_LOGS_FOUND(1413, HttpStatus.BAD_REQUEST, "No logs were found for this API request");
 
     /** The catalogue entry with this numeric code, if there is one. */
     public static java.util.Optional<ExhError> byCode(int code) {

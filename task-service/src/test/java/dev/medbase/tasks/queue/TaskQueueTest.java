@@ -1,0 +1,392 @@
+package dev.medbase.tasks.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+import dev.medbase.platform.events.EventEnvelope;
+import dev.medbase.tasks.support.Wire;
+import dev.medbase.tasks.testing.TaskApiTest;
+import dev.medbase.tasks.testing.TestTokens;
+
+class TaskQueueTest extends TaskApiTest {
+
+    @Autowired
+    TaskQueue queue;
+    @Autowired
+    TaskRunner runner;
+    @Autowired
+    TaskRequestedHandler requested;
+    @Autowired
+    dev.medbase.tasks.schedules.ScheduleService schedules;
+
+    private String createTask(String fn, Map<String, Object> body) {
+        Map<String, Object> b = new java.util.LinkedHashMap<>(body);
+        b.put("functionName", fn);
+        return post("/tasks/v1/", ADMIN, b).expect(200).json().path("id").asString();
+    }
+
+    @Test
+    void createdTaskHasTheWireShapeAndRunsToComplete() {
+        String fn = testFunction(Map.of());
+        TestTokens.Builder user = TestTokens.user().permissions("CREATE_TASKS");
+        JsonNode created = post("/tasks/v1/", user.token(), Map.of("functionName", fn, "data", Map.of("a", 1),
+                "tags", List.of("t1"), "priority", 3)).expect(200).json();
+        assertThat(created.path("id").asString()).matches("[0-9a-f]{24}");
+        assertThat(created.path("functionName").asString()).isEqualTo(fn);
+        assertThat(created.path("status").asString()).isEqualTo("new");
+        assertThat(created.path("data").path("a").asInt()).isEqualTo(1);
+        assertThat(created.path("tags").path(0).asString()).isEqualTo("t1");
+        assertThat(created.path("priority").asInt()).isEqualTo(3);
+        assertThat(created.path("createdByUserId").asString()).isEqualTo(user.id());
+        assertThat(created.path("createdByApplicationId").asString()).isEqualTo("app1");
+        assertThat(created.path("startTimestamp").asString()).isEqualTo(Wire.iso(clock.instant()));
+        assertThat(created.path("creationTimestamp").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        assertThat(created.has("error")).isFalse();
+
+        assertThat(worker.runDue()).isEqualTo(1);
+        String id = created.path("id").asString();
+        JsonNode done = task(id);
+        assertThat(done.path("status").asString()).isEqualTo("complete");
+        assertThat(events(id, "task_succeeded")).hasSize(1);
+
+        JsonNode logs = get("/tasks/v1/" + id + "/logs", ADMIN).expect(200).json();
+        assertThat(logs.path("page").has("total")).isFalse();
+        assertThat(logs.path("page").path("offset").asInt()).isZero();
+        assertThat(logs.path("data").path(0).path("message").asString()).isEqualTo("running " + id);
+        assertThat(logs.path("data").path(0).path("timestamp").asString()).isNotEmpty();
+    }
+
+    @Test
+    void listFiltersWithRqlAndPages() {
+        String fn = testFunction(Map.of());
+        createTask(fn, Map.of("tags", List.of("x")));
+        createTask(fn, Map.of());
+        JsonNode page = get("/tasks/v1/?eq(functionName," + fn + ")&limit(1)", ADMIN).expect(200).json();
+        assertThat(page.path("page").path("total").asInt()).isEqualTo(2);
+        assertThat(page.path("page").path("limit").asInt()).isEqualTo(1);
+        assertThat(page.path("data")).hasSize(1);
+        assertThat(get("/tasks/v1/?in(tags,x)", ADMIN).expect(200).json().path("page").path("total").asInt())
+                .isEqualTo(1);
+        get("/tasks/v1/?eq(", ADMIN).error(400, 19);
+        get("/tasks/v1/?eq(secret,1)", ADMIN).error(400, 19);
+        get("/tasks/v1/", NOBODY).error(401, 10);
+        get("/tasks/v1/", null).error(401, 104);
+    }
+
+    @Test
+    void dueTasksRunByPriorityThenStartTime() {
+        String fn = testFunction(Map.of());
+        Instant now = clock.instant();
+        String low = createTask(fn, Map.of("priority", 1, "startTimestamp", Wire.iso(now.minusSeconds(10))));
+        String high = createTask(fn, Map.of("priority", 5, "startTimestamp", Wire.iso(now.minusSeconds(5))));
+        String highOlder = createTask(fn, Map.of("priority", 5, "startTimestamp", Wire.iso(now.minusSeconds(20))));
+        String later = createTask(fn, Map.of("priority", 9, "startTimestamp", Wire.iso(now.plusSeconds(60))));
+
+        assertThat(worker.runDue()).isEqualTo(3);
+        assertThat(executor.runs).containsExactly(highOlder, high, low);
+        assertThat(task(later).path("status").asString()).isEqualTo("new");
+
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(worker.runDue()).isEqualTo(1);
+        assertThat(executor.runs).last().isEqualTo(later);
+    }
+
+    @Test
+    void twoWorkersRacingNeverRunOneTaskTwice() throws Exception {
+        String fn = testFunction(Map.of());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(queue.create(new TaskQueue.NewTask(fn, Map.of(), List.of(), null, 0, null, null, null, null))
+                    .getObjectId("_id").toHexString());
+        }
+        ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> workers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            String owner = "worker-" + w;
+            workers.add(threads.submit(() -> {
+                start.await();
+                int ran = 0;
+                Document task;
+                while ((task = queue.claim(owner, Duration.ofMinutes(1), Set.of())) != null) {
+                    runner.run(task, owner);
+                    ran++;
+                }
+                return ran;
+            }));
+        }
+        start.countDown();
+        int total = 0;
+        for (Future<Integer> f : workers) {
+            total += f.get(60, TimeUnit.SECONDS);
+        }
+        threads.shutdown();
+        assertThat(total).isEqualTo(30);
+        assertThat(executor.counts.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(executor.counts.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+        assertThat(get("/tasks/v1/?eq(status,complete)&eq(functionName," + fn + ")", ADMIN).json()
+                .path("page").path("total").asInt()).isEqualTo(30);
+    }
+
+    @Test
+    void aTaskHeldByADeadWorkerIsRunAgainAfterItsLease() {
+        String fn = testFunction(Map.of());
+        String id = createTask(fn, Map.of());
+        Document claimed = queue.claim("dead-worker", Duration.ofSeconds(30), Set.of());
+        assertThat(claimed.getObjectId("_id").toHexString()).isEqualTo(id);
+        assertThat(task(id).path("status").asString()).isEqualTo("inProgress");
+
+        assertThat(worker.runDue()).isZero(); // leased
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(worker.runDue()).isEqualTo(1);
+        assertThat(task(id).path("status").asString()).isEqualTo("complete");
+        // the dead worker coming back cannot overwrite the result
+        assertThat(queue.finish(new ObjectId(id), "dead-worker", "failed", Map.of("type", "runtime",
+                "message", "late"), null)).isFalse();
+        assertThat(task(id).path("status").asString()).isEqualTo("complete");
+    }
+
+    @Test
+    void cancelOnlyNewTasks() {
+        String fn = testFunction(Map.of());
+        String id = createTask(fn, Map.of());
+        assertThat(post("/tasks/v1/" + id + "/cancel", ADMIN, Map.of()).expect(200).json()
+                .path("affectedRecords").asInt()).isEqualTo(1);
+        assertThat(task(id).path("status").asString()).isEqualTo("canceled");
+        post("/tasks/v1/" + id + "/cancel", ADMIN, Map.of()).error(400, 27);
+        assertThat(worker.runDue()).isZero();
+
+        String ran = createTask(fn, Map.of());
+        worker.runDue();
+        post("/tasks/v1/" + ran + "/cancel", ADMIN, Map.of()).error(400, 27);
+        post("/tasks/v1/" + new ObjectId() + "/cancel", ADMIN, Map.of()).error(404, 16);
+        post("/tasks/v1/not-an-id/cancel", ADMIN, Map.of()).error(400, 12);
+        post("/tasks/v1/" + createTask(fn, Map.of()) + "/cancel", NOBODY, Map.of()).error(401, 10);
+        post("/tasks/v1/" + createTask(fn, Map.of()) + "/cancel", null, null).error(401, 104);
+    }
+
+    @Test
+    void retryPolicyCreatesFollowUpTasksThenFails() {
+        String fn = testFunction(Map.of("retryPolicy", Map.of("enabled", true, "errorsToRetry", List.of("Boom"))));
+        String first = createTask(fn, Map.of("data", Map.of("behavior", "fail:Boom")));
+        assertThat(worker.runDue()).isEqualTo(1);
+        JsonNode failed = task(first);
+        assertThat(failed.path("status").asString()).isEqualTo("retried");
+        assertThat(failed.path("error").path("type").asString()).isEqualTo("runtime");
+        assertThat(failed.path("error").path("name").asString()).isEqualTo("Boom");
+        String second = failed.path("retriedByTaskId").asString();
+        JsonNode retry = task(second);
+        assertThat(retry.path("status").asString()).isEqualTo("new");
+        assertThat(retry.path("retryForTaskIds").toString()).isEqualTo("[\"" + first + "\"]");
+        assertThat(retry.path("data").path("behavior").asString()).isEqualTo("fail:Boom");
+        assertThat(retry.path("startTimestamp").asString()).isEqualTo(Wire.iso(clock.instant().plusSeconds(2)));
+
+        assertThat(worker.runDue()).isZero(); // not due before 2 s
+        List<String> chain = new ArrayList<>(List.of(first, second));
+        for (int delay : new int[] {2, 5, 10}) {
+            clock.advance(Duration.ofSeconds(delay));
+            assertThat(worker.runDue()).isEqualTo(1);
+            String next = task(chain.get(chain.size() - 1)).path("retriedByTaskId").asString();
+            if (!next.isEmpty()) {
+                chain.add(next);
+            }
+        }
+        assertThat(chain).hasSize(4); // the task and 3 retries
+        JsonNode last = task(chain.get(3));
+        assertThat(last.path("status").asString()).isEqualTo("failed");
+        assertThat(last.path("retryForTaskIds")).hasSize(3);
+        assertThat(events(chain.get(3), "task_failed")).singleElement()
+                .satisfies(e -> assertThat(e.path("error").path("name").asString()).isEqualTo("Boom"));
+        assertThat(events(first, "task_failed")).isEmpty();
+    }
+
+    @Test
+    void errorsOutsideTheRetryFilterFailAtOnce() {
+        String fn = testFunction(Map.of("retryPolicy", Map.of("enabled", true, "errorsToRetry", List.of("Boom"))));
+        String id = createTask(fn, Map.of("data", Map.of("behavior", "fail:Other")));
+        worker.runDue();
+        JsonNode t = task(id);
+        assertThat(t.path("status").asString()).isEqualTo("failed");
+        assertThat(t.has("retriedByTaskId")).isFalse();
+        assertThat(events(id, "task_failed")).hasSize(1);
+
+        String invocation = createTask(testFunction(Map.of()), Map.of("data", Map.of("behavior", "invocation")));
+        worker.runDue();
+        assertThat(task(invocation).path("error").toString())
+                .isEqualTo("{\"type\":\"invocation\",\"message\":\"cannot invoke\"}");
+    }
+
+    @Test
+    void disabledAndRemovedFunctionsFailTheirTasks() {
+        String fn = testFunction(Map.of());
+        String id = createTask(fn, Map.of());
+        post("/tasks/v1/functions/" + fn + "/disable", ADMIN, Map.of()).expect(200);
+        worker.runDue();
+        assertThat(task(id).path("error").path("message").asString()).contains("disabled");
+        assertThat(executor.runs).isEmpty();
+    }
+
+    @Test
+    void logsOfTasksThatDidNotRunOrLoggedNothing() {
+        String fn = testFunction(Map.of());
+        String id = createTask(fn, Map.of());
+        get("/tasks/v1/" + id + "/logs", ADMIN).error(400, 27);
+        get("/tasks/v1/" + new ObjectId() + "/logs", ADMIN).error(404, 16);
+        get("/tasks/v1/bad/logs", ADMIN).error(400, 12);
+        get("/tasks/v1/" + id + "/logs", NOBODY).error(401, 10);
+        post("/tasks/v1/functions/" + fn + "/disable", ADMIN, Map.of()).expect(200);
+        worker.runDue(); // fails before running: no logs
+        get("/tasks/v1/" + id + "/logs", ADMIN).error(400, 1408);
+    }
+
+    @Test
+    void badInputOnCreate() {
+        String fn = testFunction(Map.of());
+        post("/tasks/v1/", ADMIN, "{\"functionName\":").error(400, 22);
+        post("/tasks/v1/", ADMIN, null).error(400, 13);
+        post("/tasks/v1/", ADMIN, "[]").error(400, 22);
+        post("/tasks/v1/", ADMIN, Map.of("data", Map.of())).error(400, 14);
+        post("/tasks/v1/", ADMIN, Map.of("functionName", 5)).error(400, 15);
+        post("/tasks/v1/", ADMIN, Map.of("functionName", fn, "priority", "high")).error(400, 15);
+        post("/tasks/v1/", ADMIN, Map.of("functionName", fn, "startTimestamp", "tomorrow")).error(400, 15);
+        post("/tasks/v1/", ADMIN, Map.of("functionName", fn, "tags", "x")).error(400, 15);
+        post("/tasks/v1/", ADMIN, Map.of("functionName", fn, "data", List.of(1))).error(400, 15);
+        post("/tasks/v1/", ADMIN, Map.of("functionName", fn, "status", "complete")).error(400, 15);
+        post("/tasks/v1/", ADMIN, Map.of("functionName", "nope-" + fn)).error(404, 16);
+        post("/tasks/v1/", NOBODY, Map.of("functionName", fn)).error(401, 10);
+        post("/tasks/v1/", null, Map.of("functionName", fn)).error(401, 104);
+        String big = "x".repeat(251 * 1024);
+        post("/tasks/v1/", ADMIN, Map.of("functionName", fn, "data", Map.of("big", big))).error(400, 15);
+        post("/tasks/v1/", ADMIN, Map.of("functionName", fn, "data", Map.of("big", "x".repeat(200 * 1024))))
+                .expect(200);
+    }
+
+    @Test
+    void taskRequestedEventsCreateOneTaskEach() {
+        String fn = testFunction(Map.of());
+        EventEnvelope event = EventEnvelope.create("task_requested", "data", "doc1", Map.of("functionName", fn,
+                "priority", 1, "data", Map.of("schemaId", "s1", "documentId", "doc1"), "initiatorId", "u1"));
+        requested.handle(event);
+        requested.handle(event); // redelivered
+        JsonNode page = get("/tasks/v1/?eq(functionName," + fn + ")", ADMIN).json();
+        assertThat(page.path("page").path("total").asInt()).isEqualTo(1);
+        JsonNode t = page.path("data").path(0);
+        assertThat(t.path("data").path("documentId").asString()).isEqualTo("doc1");
+        assertThat(t.path("priority").asInt()).isEqualTo(1);
+        assertThat(t.path("createdByUserId").asString()).isEqualTo("u1");
+        assertThat(t.path("status").asString()).isEqualTo("new");
+        assertThat(t.has("sourceEventId")).isFalse();
+        requested.handle(EventEnvelope.create("task_requested", "data", "doc1", Map.of("priority", 1)));
+        assertThat(get("/tasks/v1/", ADMIN).json().path("page").path("total").asInt()).isEqualTo(1);
+
+        // a dispatcher command (event-service, medbase.events)
+        String withDefault = testFunction(Map.of("executionOptions", Map.of("defaultPriority", 7)));
+        Map<String, Object> command = new java.util.LinkedHashMap<>();
+        command.put("functionName", withDefault);
+        command.put("data", Map.of("event", Map.of("type", "user_created")));
+        command.put("tags", List.of("tag1"));
+        command.put("priority", null);
+        command.put("startTimestamp", "2030-01-02T03:04:05.678Z");
+        command.put("dispatcherId", "d1");
+        requested.handle(EventEnvelope.create("task_requested", "events", "u1", command));
+        JsonNode t2 = get("/tasks/v1/?eq(functionName," + withDefault + ")", ADMIN).json().path("data").path(0);
+        assertThat(t2.path("priority").asInt()).isEqualTo(7);
+        assertThat(t2.path("tags").toString()).isEqualTo("[\"tag1\"]");
+        assertThat(t2.path("startTimestamp").asString()).isEqualTo("2030-01-02T03:04:05.678Z");
+        assertThat(t2.path("data").path("event").path("type").asString()).isEqualTo("user_created");
+        assertThat(requested.topics()).containsExactlyInAnyOrder("medbase.data", "medbase.events");
+    }
+
+    @Test
+    void aFunctionAtItsConcurrencyLimitWaitsWhileOthersRun() {
+        String busy = testFunction(Map.of());
+        String other = testFunction(Map.of());
+        for (int i = 0; i < 6; i++) {
+            createTask(busy, Map.of());
+        }
+        String free = createTask(other, Map.of());
+        for (int i = 0; i < 5; i++) { // function-concurrency is 5: another replica holds five runs
+            assertThat(queue.claim("other-replica", Duration.ofMinutes(5), Set.of()).getString("functionName"))
+                    .isEqualTo(busy);
+        }
+        assertThat(worker.runDue()).isEqualTo(1);
+        assertThat(executor.runs).containsExactly(free);
+        assertThat(get("/tasks/v1/?eq(functionName," + busy + ")&eq(status,new)", ADMIN).json()
+                .path("page").path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aClaimedTaskCanNoLongerBeCanceled() {
+        String fn = testFunction(Map.of());
+        String id = createTask(fn, Map.of());
+        queue.claim("w1", Duration.ofMinutes(1), Set.of());
+        post("/tasks/v1/" + id + "/cancel", ADMIN, Map.of()).error(400, 27);
+        String second = createTask(fn, Map.of());
+        post("/tasks/v1/" + second + "/cancel", ADMIN, Map.of()).expect(200);
+        assertThat(queue.claim("w1", Duration.ofMinutes(1), Set.of())).isNull();
+    }
+
+    @Test
+    void theBackgroundWorkerRunsTasks() throws Exception {
+        String fn = testFunction(Map.of());
+        String id = createTask(fn, Map.of());
+        dev.medbase.tasks.TasksProperties p = new dev.medbase.tasks.TasksProperties(true, Duration.ofMillis(20), 2, 5,
+                5, Duration.ofSeconds(30), org.springframework.util.unit.DataSize.ofKilobytes(250),
+                org.springframework.util.unit.DataSize.ofMegabytes(1), null, "node", "python3", null, null, null);
+        TaskWorker background = new TaskWorker(queue, runner, schedules, p);
+        background.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!task(id).path("status").asString().equals("complete") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } finally {
+            background.stop();
+        }
+        assertThat(task(id).path("status").asString()).isEqualTo("complete");
+        assertThat(executor.runs).containsExactly(id);
+    }
+    @Test
+    void aTaskThatKeepsKillingItsWorkersFails() {
+        String fn = testFunction(Map.of());
+        String id = createTask(fn, Map.of());
+        for (int i = 0; i < 3; i++) {
+            assertThat(queue.claim("crashing-" + i, Duration.ofSeconds(30), Set.of())).isNotNull();
+            clock.advance(Duration.ofSeconds(31));
+        }
+        assertThat(worker.runDue()).isEqualTo(1);
+        JsonNode t = task(id);
+        assertThat(t.path("status").asString()).isEqualTo("failed");
+        assertThat(t.path("error").path("type").asString()).isEqualTo("invocation");
+        assertThat(executor.runs).isEmpty();
+    }
+    @Test
+    void aDirectExecutionCutShortByAStopIsFailedNotRunAgain() {
+        String fn = testFunction(Map.of());
+        String id = queue.createDirect(new TaskQueue.NewTask(fn, Map.of(), List.of(), null, 0, null, null, null,
+                null), "direct:gone", Duration.ofSeconds(30)).getObjectId("_id").toHexString();
+        assertThat(worker.runDue()).isZero();
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(worker.runDue()).isEqualTo(1);
+        JsonNode t = task(id);
+        assertThat(t.path("status").asString()).isEqualTo("failed");
+        assertThat(t.path("error").path("message").asString()).contains("interrupted");
+        assertThat(executor.runs).isEmpty();
+    }
+}
