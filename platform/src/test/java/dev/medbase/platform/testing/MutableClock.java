@@ -24,6 +24,10 @@ public final class MutableClock extends Clock {
         now = Instant.now();
     }
 
+    public void set(Instant instant) {
+        now = instant;
+    }
+
     public void advance(Duration duration) {
         now = now.plus(duration);
     }

@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.medbase.tasks.executors.ProcessExecutor;
 import dev.medbase.tasks.testing.TaskApiTest;
-import dev.medbase.tasks.testing.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /** API functions (§9.3) with a real Node function, and their request logs. */
 class ApiFunctionsTest extends TaskApiTest {

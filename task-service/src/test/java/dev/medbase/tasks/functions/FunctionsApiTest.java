@@ -28,7 +28,7 @@ import dev.medbase.tasks.TasksProperties;
 import dev.medbase.tasks.executors.CodePackage;
 import dev.medbase.tasks.executors.HttpExecutor;
 import dev.medbase.tasks.testing.TaskApiTest;
-import dev.medbase.tasks.testing.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 /** Function definitions, code checks, direct execution rules and the HTTP executor. */
 @TestPropertySource(properties = "medbase.tasks.http-signing-secret=s3cret")

@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 import dev.medbase.platform.events.EventEnvelope;
 import dev.medbase.tasks.support.Wire;
 import dev.medbase.tasks.testing.TaskApiTest;
-import dev.medbase.tasks.testing.TestTokens;
+import dev.medbase.platform.testing.TestTokens;
 
 class TaskQueueTest extends TaskApiTest {
 

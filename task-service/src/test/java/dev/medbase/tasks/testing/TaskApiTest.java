@@ -1,5 +1,7 @@
 package dev.medbase.tasks.testing;
 
+import dev.medbase.platform.testing.MutableClock;
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
