@@ -16,7 +16,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/internal")
 class CredentialsController {
 
-    record VerifyRequest(@JsonProperty("email") String email, @JsonProperty("password") String password) {}
+    record VerifyRequest(@JsonProperty("email") String email, @JsonProperty("userId") String userId,
+            @JsonProperty("password") String password) {}
 
     record VerifyResponse(@JsonProperty("userId") String userId) {}
 
@@ -35,6 +36,9 @@ class CredentialsController {
 
     @PostMapping("/credentials/verify")
     VerifyResponse verify(@RequestBody VerifyRequest request) {
+        if (request.userId() != null && request.email() == null) {
+            return new VerifyResponse(credentials.verifyById(request.userId(), request.password()));
+        }
         return new VerifyResponse(credentials.verify(request.email(), request.password()));
     }
 
