@@ -26,9 +26,9 @@ import dev.medbase.auth.users.UserService.UserClaims;
  * </pre>
  */
 @Component
-class AccessTokens {
+public class AccessTokens {
 
-    record Issued(String token, long expiresInSeconds) {}
+    public record Issued(String token, long expiresInSeconds) {}
 
     private final SigningKeys keys;
     private final AuthProperties properties;
@@ -41,9 +41,14 @@ class AccessTokens {
     }
 
     Issued issue(UserClaims user, String applicationId) {
+        return issue(user, applicationId, properties.accessTokenLifetime());
+    }
+
+    /** A token with another lifetime: the short-lived internal tokens the gateway forwards for OAuth1 requests. */
+    public Issued issue(UserClaims user, String applicationId, java.time.Duration lifetime) {
         SigningKeys.SigningKey key = keys.active();
         Instant now = clock.instant();
-        Instant expiry = now.plus(properties.accessTokenLifetime());
+        Instant expiry = now.plus(lifetime);
         String token = Jwts.builder()
                 .header().keyId(key.kid()).and()
                 .issuer(properties.issuer())
@@ -57,6 +62,6 @@ class AccessTokens {
                 .claim("staff_groups", user.staffGroups())
                 .signWith(key.privateKey(), Jwts.SIG.RS256)
                 .compact();
-        return new Issued(token, properties.accessTokenLifetime().toSeconds());
+        return new Issued(token, lifetime.toSeconds());
     }
 }
