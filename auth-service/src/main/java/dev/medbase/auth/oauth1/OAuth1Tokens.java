@@ -105,10 +105,11 @@ public class OAuth1Tokens {
         return mongo.remove(Query.query(Criteria.where("_id").is(id)), TOKENS).getDeletedCount();
     }
 
-    /** Every OAuth1 and SSO token of the user (password reset, deletion). */
-    public long revokeUser(String userId) {
+    /** The user's SSO tokens and the OAuth1 tokens created before {@code before} (password reset, deletion). */
+    public long revokeUser(String userId, Instant before) {
         mongo.remove(Query.query(Criteria.where("userId").is(userId)), SSO);
-        return mongo.remove(Query.query(Criteria.where("userId").is(userId)), TOKENS).getDeletedCount();
+        return mongo.remove(Query.query(Criteria.where("userId").is(userId).and("creationTimestamp")
+                .lte(Date.from(before))), TOKENS).getDeletedCount();
     }
 
     Map<String, Object> generateSso(String userId, String applicationId) {
