@@ -14,6 +14,11 @@
  * POST /internal/credentials/verify   {"userId": "...", "password": "..."}   (presence confirmation, auth §5.4)
  *   same answers, same throttling and failure counting; an unknown user id is 106
  *
+ * POST /internal/users/oidc   {"email", "firstName"?, "lastName"?}   (first OpenID Connect login, auth §5.6)
+ *   200 {"userId"}                                   an active user without a password, oidc_linked: true
+ *   400 {code:203, EMAIL_USED_EXCEPTION}             the address belongs to an existing user
+ *   400 {code:14|15}                                 missing or malformed e-mail
+ *
  * GET /internal/users/{id}/claims
  *   200 {"userId", "permissions": [global permission strings of the user's roles],
  *        "patientGroups": [group ids], "staffGroups": {"&lt;groupId&gt;": [group-role permission strings]}}
