@@ -41,9 +41,11 @@ class UserChangesRevokeSessions implements EventHandler {
     private final OAuth1Tokens oauth1;
     private final MfaSettings mfa;
     private final PresenceTokens presence;
+    private final AccessTokenRecords accessTokens;
 
     UserChangesRevokeSessions(RefreshTokens refreshTokens, OAuth1Tokens oauth1, MfaSettings mfa,
-            PresenceTokens presence) {
+            PresenceTokens presence, AccessTokenRecords accessTokens) {
+        this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
         this.oauth1 = oauth1;
         this.mfa = mfa;
@@ -69,6 +71,9 @@ class UserChangesRevokeSessions implements EventHandler {
         int revoked = refreshTokens.revokeUser(userId, event.time(), REASONS.get(event.type()));
         long oauth1Revoked = oauth1.revokeUser(userId, event.time());
         mfa.revokeTokens(userId);
+        if (!"password_update_completed".equals(event.type())) {
+            accessTokens.revokeUser(userId, event.time()); // live access tokens too (117 in auth-service at once)
+        }
         presence.revokeUser(userId);
         log.info("{}: revoked {} session(s), {} OAuth1 token(s) and the MFA/presence/SSO tokens of user {}",
                 event.type(), revoked, oauth1Revoked, userId);
