@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
 /**
  * The first door (ARCHITECTURE §5): a bearer token must verify against auth-service's JWKS before the request is
  * routed — unknown or forged → 401 code 117, expired → 401 code 118 (the codes that make the SDK refresh, contract
- * §2.8), keys unreachable → 503 code 4. Requests without a token pass only on the public routes of
+ * §2.8), revoked ({@link RevocationList}) → 401 code 117, keys unreachable → 503 code 4. Requests without a token pass only on the public routes of
  * {@code medbase.gateway.public-routes}; elsewhere they are 401 code 104 (§2.7). Services verify the token again.
  * {@code Authorization: OAuth …} on a non-public route is verified by auth-service ({@link OAuth1Relay}) and
  * replaced by the short-lived bearer token it answers; on the public consumer-signed routes (OAuth1 login, MFA,
@@ -39,9 +39,12 @@ public class TokenFilter implements GlobalFilter, Ordered {
     private final GatewayProperties properties;
     private final List<PublicRoute> publicRoutes;
     private final OAuth1Relay oauth1;
+    private final RevocationList revocations;
 
-    public TokenFilter(ReactiveJwtDecoder decoder, Clock clock, GatewayProperties properties, OAuth1Relay oauth1) {
+    public TokenFilter(ReactiveJwtDecoder decoder, Clock clock, GatewayProperties properties, OAuth1Relay oauth1,
+            RevocationList revocations) {
         this.decoder = decoder;
+        this.revocations = revocations;
         this.oauth1 = oauth1;
         this.clock = clock;
         this.properties = properties;
@@ -66,7 +69,9 @@ public class TokenFilter implements GlobalFilter, Ordered {
         return decoder.decode(authorization.substring(7).trim())
                 .onErrorMap(TokenFilter::translate)
                 .flatMap(jwt -> expired(jwt) ? Mono.error(GatewayException.of(401, 118,
-                        "ACCESS_TOKEN_EXPIRED_EXCEPTION", "The access token is expired")) : chain.filter(exchange));
+                        "ACCESS_TOKEN_EXPIRED_EXCEPTION", "The access token is expired"))
+                        : revocations.isRevoked(jwt.getId()).flatMap(revoked -> revoked
+                                ? Mono.<Void>error(unknown()) : chain.filter(exchange)));
     }
 
     private boolean expired(Jwt jwt) {

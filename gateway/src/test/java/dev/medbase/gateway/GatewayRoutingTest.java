@@ -42,7 +42,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * request, with which path and headers.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "medbase.gateway.max-body-size=1KB", "medbase.gateway.token-rate-limit.per-second=0.001",
+        "medbase.gateway.max-body-size=1KB", "medbase.gateway.revocation-refresh=0s",
+        "medbase.gateway.token-rate-limit.per-second=0.001",
         "medbase.gateway.token-rate-limit.burst=3"})
 class GatewayRoutingTest {
 
@@ -80,6 +81,14 @@ class GatewayRoutingTest {
             byte[] jwks = new JWKSet(KEY.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, jwks.length);
             exchange.getResponseBody().write(jwks);
+            exchange.close();
+            return;
+        }
+        if (name.equals("auth") && exchange.getRequestURI().getPath().equals("/internal/revocations")) {
+            byte[] list = "{\"revoked\":[{\"jti\":\"revoked-jti\",\"expiryTimestamp\":1}]}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, list.length);
+            exchange.getResponseBody().write(list);
             exchange.close();
             return;
         }
@@ -158,8 +167,12 @@ class GatewayRoutingTest {
 
     /** A token expiring in {@code seconds} (negative: already expired). */
     static String token(RSAKey key, long seconds) throws Exception {
+        return token(key, seconds, "jti-" + java.util.UUID.randomUUID());
+    }
+
+    static String token(RSAKey key, long seconds, String jti) throws Exception {
         Instant exp = Instant.now().plusSeconds(seconds);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("medbase").subject("u1").claim("aid", "a1")
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("medbase").subject("u1").claim("aid", "a1").jwtID(jti)
                 .issueTime(Date.from(exp.minusSeconds(600))).expirationTime(Date.from(exp)).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));
@@ -252,6 +265,16 @@ class GatewayRoutingTest {
                 "OAuth oauth_consumer_key=\"ck\"").POST(BodyPublishers.ofString("{}")).build(), BodyHandlers.ofString());
         assertThat(login.body()).startsWith("auth POST /auth/v2/oauth1/tokens ").contains(" authz=OAuth ");
         assertThat(VERIFIED.get()).isNull();
+    }
+
+    @Test
+    void revokedTokensAre117() throws Exception {
+        HttpResponse<String> revoked = anonymousGet("/data/v1/", "Authorization",
+                "Bearer " + token(KEY, 300, "revoked-jti"));
+        assertThat(revoked.statusCode()).isEqualTo(401);
+        assertThat(revoked.body()).contains("\"code\":117");
+        assertThat(anonymousGet("/data/v1/", "Authorization", "Bearer " + token(KEY, 300, "live-jti")).statusCode())
+                .isEqualTo(200);
     }
 
     @Test

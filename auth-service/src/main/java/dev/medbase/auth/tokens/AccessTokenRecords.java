@@ -74,6 +74,15 @@ class AccessTokenRecords implements RevokedTokens {
         return mongo.exists(Query.query(Criteria.where("jti").is(jti).and("revoked").is(true)), COLLECTION);
     }
 
+    /** The revoked tokens not yet expired: {@code [{"jti", "expiryTimestamp" (epoch ms)}]}. */
+    java.util.List<java.util.Map<String, Object>> revokedLive() {
+        return mongo.find(Query.query(Criteria.where("revoked").is(true).and("expiryTimestamp")
+                .gt(Date.from(clock.instant()))), Document.class, COLLECTION).stream()
+                .map(d -> java.util.Map.<String, Object>of("jti", d.getString("jti"), "expiryTimestamp",
+                        d.getDate("expiryTimestamp").getTime()))
+                .toList();
+    }
+
     PageEnvelope<Listed> find(RqlQuery rql, String userId) {
         Criteria live = Criteria.where("revoked").is(false).and("expiryTimestamp").gt(Date.from(clock.instant()));
         if (userId != null) {

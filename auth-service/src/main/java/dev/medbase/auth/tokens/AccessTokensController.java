@@ -3,7 +3,6 @@ package dev.medbase.auth.tokens;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.medbase.auth.support.AffectedRecords;
@@ -18,7 +17,6 @@ import dev.medbase.platform.security.Caller;
  * 117 from then on wherever its revocation is checked. {@code POST} on the same path is the token endpoint.
  */
 @RestController
-@RequestMapping("/auth/v2/oauth2/tokens")
 class AccessTokensController {
 
     private final AccessTokenRecords records;
@@ -27,13 +25,22 @@ class AccessTokensController {
         this.records = records;
     }
 
-    @GetMapping({"", "/"})
+    @GetMapping({"/auth/v2/oauth2/tokens", "/auth/v2/oauth2/tokens/"})
     PageEnvelope<AccessTokenRecords.Listed> find(Caller caller, RqlQuery rql) {
         caller.requireUser();
         return records.find(rql, caller.hasPermission("VIEW_AUTHORIZATIONS") ? null : caller.userId());
     }
 
-    @DeleteMapping("/{id}")
+    /**
+     * Internal (not routed by the gateway, which polls it): {@code {"revoked": [{"jti", "expiryTimestamp"}]}}, the
+     * revoked access tokens that have not expired yet.
+     */
+    @GetMapping("/internal/revocations")
+    java.util.Map<String, Object> revocations() {
+        return java.util.Map.of("revoked", records.revokedLive());
+    }
+
+    @DeleteMapping("/auth/v2/oauth2/tokens/{id}")
     AffectedRecords delete(Caller caller, @PathVariable String id) {
         caller.requireUser();
         return new AffectedRecords(records.revoke(Ids.parse(id), caller.userId(),

@@ -53,6 +53,10 @@ class AccessTokensAdminTest extends AuthIntegrationTest {
         assertThat(revoked.raw()).isEqualTo("{\"affectedRecords\":1}");
         assertExhError(send("GET", "/auth/v2/oauth2/tokens", null, null, "Authorization", bearer(second)), 401, 117,
                 "ACCESS_TOKEN_UNKNOWN_EXCEPTION");
+        // the gateway's revocation list names it (and not the live one)
+        Response list2 = send("GET", "/internal/revocations", null, null);
+        assertThat(list2.raw()).contains("\"jti\":\"" + claims(second).get("jti").asString() + "\"")
+                .doesNotContain(claims(first).get("jti").asString());
         Response after = send("GET", "/auth/v2/oauth2/tokens", null, null, "Authorization", bearer(first));
         assertThat(after.status()).isEqualTo(200);
         assertThat(after.body().get("data").size()).isEqualTo(1);
