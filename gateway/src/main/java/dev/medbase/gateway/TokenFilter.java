@@ -24,9 +24,12 @@ import reactor.core.publisher.Mono;
 /**
  * The first door (ARCHITECTURE §5): a bearer token must verify against auth-service's JWKS before the request is
  * routed — unknown or forged → 401 code 117, expired → 401 code 118 (the codes that make the SDK refresh, contract
- * §2.8), keys unreachable → 503 code 4. Requests without a token pass only on the public routes of
+ * §2.8), revoked ({@link RevocationList}) → 401 code 117, keys unreachable → 503 code 4. Requests without a token pass only on the public routes of
  * {@code medbase.gateway.public-routes}; elsewhere they are 401 code 104 (§2.7). Services verify the token again.
- * Requests with another scheme ({@code Basic} client credentials on the token endpoint) count as without a token.
+ * {@code Authorization: OAuth …} on a non-public route is verified by auth-service ({@link OAuth1Relay}) and
+ * replaced by the short-lived bearer token it answers; on the public consumer-signed routes (OAuth1 login, MFA,
+ * SSO consume) it passes unchanged and auth-service checks it there. Requests with another scheme ({@code Basic}
+ * client credentials on the token endpoint) count as without a token.
  */
 @Component
 public class TokenFilter implements GlobalFilter, Ordered {
@@ -35,9 +38,14 @@ public class TokenFilter implements GlobalFilter, Ordered {
     private final Clock clock;
     private final GatewayProperties properties;
     private final List<PublicRoute> publicRoutes;
+    private final OAuth1Relay oauth1;
+    private final RevocationList revocations;
 
-    public TokenFilter(ReactiveJwtDecoder decoder, Clock clock, GatewayProperties properties) {
+    public TokenFilter(ReactiveJwtDecoder decoder, Clock clock, GatewayProperties properties, OAuth1Relay oauth1,
+            RevocationList revocations) {
         this.decoder = decoder;
+        this.revocations = revocations;
+        this.oauth1 = oauth1;
         this.clock = clock;
         this.properties = properties;
         this.publicRoutes = properties.publicRoutes().stream().map(PublicRoute::parse).toList();
@@ -47,6 +55,11 @@ public class TokenFilter implements GlobalFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
         String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "OAuth ", 0, 6) && !isPublic(request)) {
+            // verified once by auth-service; the service receives a short-lived bearer token instead
+            return oauth1.bearerFor(request, authorization).flatMap(bearer -> chain.filter(exchange.mutate()
+                    .request(r -> r.headers(h -> h.set(HttpHeaders.AUTHORIZATION, "Bearer " + bearer))).build()));
+        }
         // Other schemes (HTTP Basic client authentication on the token endpoint) carry no user: public routes only.
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return isPublic(request) ? chain.filter(exchange)
@@ -56,7 +69,9 @@ public class TokenFilter implements GlobalFilter, Ordered {
         return decoder.decode(authorization.substring(7).trim())
                 .onErrorMap(TokenFilter::translate)
                 .flatMap(jwt -> expired(jwt) ? Mono.error(GatewayException.of(401, 118,
-                        "ACCESS_TOKEN_EXPIRED_EXCEPTION", "The access token is expired")) : chain.filter(exchange));
+                        "ACCESS_TOKEN_EXPIRED_EXCEPTION", "The access token is expired"))
+                        : revocations.isRevoked(jwt.getId()).flatMap(revoked -> revoked
+                                ? Mono.<Void>error(unknown()) : chain.filter(exchange)));
     }
 
     private boolean expired(Jwt jwt) {

@@ -42,7 +42,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * request, with which path and headers.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "medbase.gateway.max-body-size=1KB", "medbase.gateway.token-rate-limit.per-second=0.001",
+        "medbase.gateway.max-body-size=1KB", "medbase.gateway.revocation-refresh=0s",
+        "medbase.gateway.token-rate-limit.per-second=0.001",
         "medbase.gateway.token-rate-limit.burst=3"})
 class GatewayRoutingTest {
 
@@ -83,6 +84,18 @@ class GatewayRoutingTest {
             exchange.close();
             return;
         }
+        if (name.equals("auth") && exchange.getRequestURI().getPath().equals("/internal/revocations")) {
+            byte[] list = "{\"revoked\":[{\"jti\":\"revoked-jti\",\"expiryTimestamp\":1}]}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, list.length);
+            exchange.getResponseBody().write(list);
+            exchange.close();
+            return;
+        }
+        if (name.equals("auth") && exchange.getRequestURI().getPath().equals("/internal/oauth1/verify")) {
+            verifyOAuth1(exchange);
+            return;
+        }
         int length;
         try (InputStream in = exchange.getRequestBody()) {
             length = in.readAllBytes().length;
@@ -91,9 +104,39 @@ class GatewayRoutingTest {
                 + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery())
                 + " rid=" + exchange.getRequestHeaders().getFirst("X-Request-Id")
                 + " user=" + exchange.getRequestHeaders().getFirst("X-Forwarded-User")
+                + " authz=" + String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")).split(" ")[0]
                 + " len=" + length;
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    static final java.util.concurrent.atomic.AtomicReference<String> VERIFIED = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** auth-service's OAuth1 seam: the token "good" verifies, anything else is 108. Records what was asked. */
+    private static void verifyOAuth1(HttpExchange exchange) throws IOException {
+        String request;
+        try (InputStream in = exchange.getRequestBody()) {
+            request = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        VERIFIED.set(request);
+        String answer;
+        int status;
+        if (request.contains("oauth_token=\\\"good\\\"")) {
+            try {
+                answer = "{\"accessToken\":\"" + token(KEY, 60) + "\",\"expiresIn\":60}";
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+            status = 200;
+        } else {
+            answer = "{\"code\":108,\"name\":\"OAUTH_TOKEN_EXCEPTION\",\"message\":\"The OAuth1 token is unknown\"}";
+            status = 401;
+        }
+        byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
     }
@@ -124,8 +167,12 @@ class GatewayRoutingTest {
 
     /** A token expiring in {@code seconds} (negative: already expired). */
     static String token(RSAKey key, long seconds) throws Exception {
+        return token(key, seconds, "jti-" + java.util.UUID.randomUUID());
+    }
+
+    static String token(RSAKey key, long seconds, String jti) throws Exception {
         Instant exp = Instant.now().plusSeconds(seconds);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("medbase").subject("u1").claim("aid", "a1")
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("medbase").subject("u1").claim("aid", "a1").jwtID(jti)
                 .issueTime(Date.from(exp.minusSeconds(600))).expirationTime(Date.from(exp)).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));
@@ -191,6 +238,43 @@ class GatewayRoutingTest {
         HttpResponse<String> me = anonymousGet("/users/v1/me", "Authorization", basic);
         assertThat(me.statusCode()).isEqualTo(401);
         assertThat(me.body()).contains("\"code\":104");
+    }
+
+    @Test
+    void oauth1RequestsAreVerifiedByAuthAndForwardedWithABearer() throws Exception {
+        String rql = "?select(id)&eq(data.name,John%2520Doe)";
+        HttpResponse<String> ok = anonymousGet("/data/v1/s/documents" + rql, "Authorization",
+                "OAuth oauth_consumer_key=\"ck\", oauth_token=\"good\"", "X-Forwarded-Proto", "https",
+                "X-Forwarded-Host", "api.example.com");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.body()).startsWith("data GET /data/v1/s/documents" + rql + " ").contains(" authz=Bearer ");
+        // the URL the client signed, with the raw RQL query, the method and the header as sent
+        assertThat(VERIFIED.get()).contains("\"method\":\"GET\"",
+                "\"url\":\"https://api.example.com/data/v1/s/documents" + rql + "\"", "oauth_consumer_key");
+
+        HttpResponse<String> refused = anonymousGet("/users/v1/me", "Authorization",
+                "OAuth oauth_consumer_key=\"ck\", oauth_token=\"bad\"");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("\"code\":108", "OAUTH_TOKEN_EXCEPTION");
+        assertThat(VERIFIED.get()).contains("\"url\":\"http://localhost:" + port + "/users/v1/me\"");
+
+        // consumer-signed login passes unchanged to auth-service, which checks it there
+        VERIFIED.set(null);
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/auth/v2/oauth1/tokens")).header("Authorization",
+                "OAuth oauth_consumer_key=\"ck\"").POST(BodyPublishers.ofString("{}")).build(), BodyHandlers.ofString());
+        assertThat(login.body()).startsWith("auth POST /auth/v2/oauth1/tokens ").contains(" authz=OAuth ");
+        assertThat(VERIFIED.get()).isNull();
+    }
+
+    @Test
+    void revokedTokensAre117() throws Exception {
+        HttpResponse<String> revoked = anonymousGet("/data/v1/", "Authorization",
+                "Bearer " + token(KEY, 300, "revoked-jti"));
+        assertThat(revoked.statusCode()).isEqualTo(401);
+        assertThat(revoked.body()).contains("\"code\":117");
+        assertThat(anonymousGet("/data/v1/", "Authorization", "Bearer " + token(KEY, 300, "live-jti")).statusCode())
+                .isEqualTo(200);
     }
 
     @Test

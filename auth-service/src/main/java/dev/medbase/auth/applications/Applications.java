@@ -231,6 +231,18 @@ public class Applications {
                 strings(a.get("redirectUris")))));
     }
 
+    /** An OAuth1 consumer: the application and the secret its requests are signed with. */
+    public record Consumer(String applicationId, String consumerKey, String consumerSecret) {}
+
+    /** The OAuth1 application version carrying {@code consumerKey}. */
+    public Optional<Consumer> byConsumerKey(String consumerKey) {
+        Document app = mongo.findOne(Query.query(Criteria.where("type").is("oauth1").and("versions")
+                .elemMatch(Criteria.where("consumerKey").is(consumerKey))), Document.class, COLLECTION);
+        return Optional.ofNullable(app).flatMap(a -> a.getList("versions", Document.class, List.of()).stream()
+                .filter(v -> consumerKey.equals(v.getString("consumerKey"))).findFirst()
+                .map(v -> new Consumer(a.get("_id").toString(), consumerKey, v.getString("consumerSecret"))));
+    }
+
     /**
      * {@code $elemMatch} rather than the dotted path: mongo-java-server's index on {@code versions.clientId} keys
      * the whole array, so an equality on the dotted path alone can miss (real MongoDB handles both).

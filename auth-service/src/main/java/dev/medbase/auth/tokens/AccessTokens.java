@@ -26,24 +26,35 @@ import dev.medbase.auth.users.UserService.UserClaims;
  * </pre>
  */
 @Component
-class AccessTokens {
+public class AccessTokens {
 
-    record Issued(String token, long expiresInSeconds) {}
+    public record Issued(String token, long expiresInSeconds) {}
 
     private final SigningKeys keys;
     private final AuthProperties properties;
     private final Clock clock;
+    private final AccessTokenRecords records;
 
-    AccessTokens(SigningKeys keys, AuthProperties properties, Clock clock) {
+    AccessTokens(SigningKeys keys, AuthProperties properties, Clock clock, AccessTokenRecords records) {
         this.keys = keys;
         this.properties = properties;
         this.clock = clock;
+        this.records = records;
     }
 
     Issued issue(UserClaims user, String applicationId) {
+        return issue(user, applicationId, properties.accessTokenLifetime());
+    }
+
+
+
+    /** A token with another lifetime: the short-lived internal tokens the gateway forwards for OAuth1 requests. */
+    public Issued issue(UserClaims user, String applicationId, java.time.Duration lifetime) {
         SigningKeys.SigningKey key = keys.active();
         Instant now = clock.instant();
-        Instant expiry = now.plus(properties.accessTokenLifetime());
+        Instant expiry = now.plus(lifetime);
+        String jti = UUID.randomUUID().toString();
+        records.record(jti, user.userId(), applicationId, now, expiry);
         String token = Jwts.builder()
                 .header().keyId(key.kid()).and()
                 .issuer(properties.issuer())
@@ -51,12 +62,12 @@ class AccessTokens {
                 .claim("aid", applicationId)
                 .issuedAt(Date.from(now))
                 .expiration(Date.from(expiry))
-                .id(UUID.randomUUID().toString())
+                .id(jti)
                 .claim("permissions", user.permissions())
                 .claim("patient_groups", user.patientGroups())
                 .claim("staff_groups", user.staffGroups())
                 .signWith(key.privateKey(), Jwts.SIG.RS256)
                 .compact();
-        return new Issued(token, properties.accessTokenLifetime().toSeconds());
+        return new Issued(token, lifetime.toSeconds());
     }
 }

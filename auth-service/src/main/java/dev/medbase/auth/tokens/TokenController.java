@@ -54,6 +54,7 @@ class TokenController {
             case EMPTY_BODY_EXCEPTION, BODY_FORMAT_EXCEPTION, MISSING_REQUIRED_FIELDS_EXCEPTION,
                     FIELD_FORMAT_EXCEPTION, ILLEGAL_ARGUMENT_EXCEPTION, ID_FORMAT_EXCEPTION -> error = "invalid_request";
             case UNSUPPORTED_GRANT_EXCEPTION -> error = "unsupported_grant_type";
+            case MFA_REQUIRED_EXCEPTION -> error = "mfa_required";
             case SERVICE_UNREACHABLE_EXCEPTION -> {
                 error = "temporarily_unavailable";
                 status = HttpStatus.SERVICE_UNAVAILABLE;
@@ -68,10 +69,14 @@ class TokenController {
         exhError.put("name", exh.name());
         exhError.put("description", e.getMessage());
         exhError.put("code", exh.code());
+        if (e.extra().containsKey("remainingDelay")) {
+            exhError.put("remainingDelay", e.extra().get("remainingDelay"));
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("description", e.getMessage());
         body.put("exh_error", exhError);
+        e.extra().forEach(body::putIfAbsent); // mfa {token, tokenExpiresIn, methods}, remainingDelay
         return ResponseEntity.status(status).cacheControl(CacheControl.noStore()).header("Pragma", "no-cache")
                 .body(body);
     }

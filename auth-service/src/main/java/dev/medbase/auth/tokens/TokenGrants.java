@@ -9,6 +9,7 @@ import org.springframework.stereotype.Service;
 
 import dev.medbase.auth.applications.Applications;
 import dev.medbase.auth.authorizations.Authorizations;
+import dev.medbase.auth.mfa.MfaSettings;
 import dev.medbase.auth.users.UserService;
 import dev.medbase.auth.users.UserService.UserClaims;
 import dev.medbase.platform.error.ExhError;
@@ -16,7 +17,8 @@ import dev.medbase.platform.error.ExhException;
 
 /**
  * The grants of {@code POST /auth/v2/oauth2/tokens}: {@code password}, {@code refresh_token},
- * {@code authorization_code}. Every failure is an {@link ExhException}; {@link TokenController} turns it into the
+ * {@code authorization_code}, {@code mfa}. A correct password of a user with MFA enabled answers
+ * {@code mfa_required} (129) carrying the {@code mfa} object instead of tokens. Every failure is an {@link ExhException}; {@link TokenController} turns it into the
  * OAuth2 error body.
  */
 @Service
@@ -30,7 +32,9 @@ class TokenGrants {
             ExhError.LOGIN_TIMEOUT_EXCEPTION, ExhError.LOGIN_FREEZE_EXCEPTION,
             ExhError.TOO_MANY_FAILED_ATTEMPTS_EXCEPTION, ExhError.AUTHORIZATION_UNKNOWN_EXCEPTION,
             ExhError.AUTHORIZATION_CODE_EXPIRED_EXCEPTION, ExhError.CALLBACK_NOT_VALID,
-            ExhError.INVALID_PKCE_EXCEPTION, ExhError.MISSING_PKCE_VERIFIER_EXCEPTION);
+            ExhError.INVALID_PKCE_EXCEPTION, ExhError.MISSING_PKCE_VERIFIER_EXCEPTION,
+            ExhError.INVALID_MFA_CODE_EXCEPTION, ExhError.INVALID_MFA_TOKEN_EXCEPTION,
+            ExhError.MFA_REATTEMPT_DELAY_EXCEPTION);
 
     private final Applications applications;
     private final Authorizations authorizations;
@@ -38,9 +42,11 @@ class TokenGrants {
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
     private final TokenEvents events;
+    private final MfaSettings mfa;
 
     TokenGrants(Applications applications, Authorizations authorizations, UserService users,
-            AccessTokens accessTokens, RefreshTokens refreshTokens, TokenEvents events) {
+            AccessTokens accessTokens, RefreshTokens refreshTokens, TokenEvents events, MfaSettings mfa) {
+        this.mfa = mfa;
         this.applications = applications;
         this.authorizations = authorizations;
         this.users = users;
@@ -57,6 +63,7 @@ class TokenGrants {
                 case "password" -> password(client, request);
                 case "refresh_token" -> refresh(client, request);
                 case "authorization_code" -> code(client, request);
+                case "mfa" -> mfa(client, request);
                 default -> throw new ExhException(ExhError.UNSUPPORTED_GRANT_EXCEPTION,
                         "Grant type '" + (grantType.length() > 40 ? grantType.substring(0, 40) : grantType)
                                 + "' is not supported");
@@ -115,9 +122,26 @@ class TokenGrants {
         String username = request.required("username");
         String password = request.required("password");
         String userId = users.verify(username, password);
+        if (mfa.enabled(userId)) {
+            MfaSettings.Challenge challenge = mfa.challenge(userId, client.applicationId());
+            throw new ExhException(ExhError.MFA_REQUIRED_EXCEPTION, "Multi-factor authentication is required",
+                    java.util.Map.of("mfa", challenge.body()));
+        }
         UserClaims claims = users.claims(userId);
         RefreshTokens.Issued refresh = refreshTokens.startFamily(userId, client.applicationId());
         events.loginSucceeded(userId, client.applicationId(), "password");
+        return response(claims, client, refresh);
+    }
+
+    /** Completes a password login of an MFA user: {@code token} from {@code mfa_required}, {@code method_id}, code. */
+    private TokenResponse mfa(Applications.Client client, TokenRequest request) {
+        String token = request.required("token");
+        String code = request.required("code");
+        String methodId = request.required("method_id");
+        String userId = mfa.complete(token, methodId, code, client.applicationId());
+        UserClaims claims = users.claims(userId);
+        RefreshTokens.Issued refresh = refreshTokens.startFamily(userId, client.applicationId());
+        events.loginSucceeded(userId, client.applicationId(), "mfa");
         return response(claims, client, refresh);
     }
 

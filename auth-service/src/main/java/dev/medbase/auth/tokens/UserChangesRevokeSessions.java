@@ -8,6 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import dev.medbase.auth.mfa.MfaSettings;
+import dev.medbase.auth.mfa.PresenceTokens;
+import dev.medbase.auth.oauth1.OAuth1Tokens;
 import dev.medbase.platform.events.EventEnvelope;
 import dev.medbase.platform.events.EventHandler;
 import dev.medbase.platform.events.EventTopics;
@@ -16,7 +19,9 @@ import dev.medbase.platform.events.PoisonEventException;
 /**
  * ARCHITECTURE §5 item 3: when user-service reports that a user was deleted or their password was reset or changed,
  * every refresh-token family (session) of that user that started before the change is revoked, so no new access
- * token is issued from it; access tokens already issued live out their few minutes. Sessions started after the
+ * token is issued from it; access tokens already issued live out their few minutes. The user's OAuth1 tokens
+ * created before the event are deleted too (OAuth1 requests are verified one by one, so they stop at once), and
+ * every MFA, presence and SSO token of the user. Sessions started after the
  * event's time survive, so a login right after a password reset is not ended by the reset's event arriving late
  * (this compares user-service's clock with auth-service's).
  *
@@ -33,9 +38,18 @@ class UserChangesRevokeSessions implements EventHandler {
             "password_update_completed", RefreshTokens.Reason.PASSWORD_UPDATE_COMPLETED);
 
     private final RefreshTokens refreshTokens;
+    private final OAuth1Tokens oauth1;
+    private final MfaSettings mfa;
+    private final PresenceTokens presence;
+    private final AccessTokenRecords accessTokens;
 
-    UserChangesRevokeSessions(RefreshTokens refreshTokens) {
+    UserChangesRevokeSessions(RefreshTokens refreshTokens, OAuth1Tokens oauth1, MfaSettings mfa,
+            PresenceTokens presence, AccessTokenRecords accessTokens) {
+        this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
+        this.oauth1 = oauth1;
+        this.mfa = mfa;
+        this.presence = presence;
     }
 
     @Override
@@ -55,7 +69,14 @@ class UserChangesRevokeSessions implements EventHandler {
             throw new PoisonEventException("Event " + event.id() + " (" + event.type() + ") names no user");
         }
         int revoked = refreshTokens.revokeUser(userId, event.time(), REASONS.get(event.type()));
-        log.info("{}: revoked {} session(s) of user {}", event.type(), revoked, userId);
+        long oauth1Revoked = oauth1.revokeUser(userId, event.time());
+        mfa.revokeTokens(userId);
+        if (!"password_update_completed".equals(event.type())) {
+            accessTokens.revokeUser(userId, event.time()); // live access tokens too (117 in auth-service at once)
+        }
+        presence.revokeUser(userId);
+        log.info("{}: revoked {} session(s), {} OAuth1 token(s) and the MFA/presence/SSO tokens of user {}",
+                event.type(), revoked, oauth1Revoked, userId);
     }
 
     private static String userId(Map<String, Object> content) {

@@ -27,6 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code dev.medbase.users.credentials}, see its {@code package-info.java}):
  * <pre>
  * POST {users}/internal/credentials/verify  {"email","password"} → 200 {"userId"} | ExH error 106/211/212/213/…
+ * POST {users}/internal/credentials/verify  {"userId","password"} → the same, for presence confirmation
+ * POST {users}/internal/users/oidc           {"email","firstName","lastName"} → 200 {"userId"} | 203
  * GET  {users}/internal/users/{id}/claims   → 200 {"userId","permissions","patientGroups","staffGroups"} | 404 (16)
  * </pre>
  * The base URL is {@code medbase.services.users} ({@code MEDBASE_SERVICES_USERS}, default
@@ -65,6 +67,27 @@ public class UserService {
         body.put("email", email);
         body.put("password", password);
         JsonNode answer = call(http.post().uri("/internal/credentials/verify").contentType(MediaType.APPLICATION_JSON)
+                .body(json.writeValueAsString(body)));
+        return text(answer, "userId");
+    }
+
+    /** The password of a known user (presence confirmation); the same errors as {@link #verify}. */
+    public String verifyById(String userId, String password) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("userId", userId);
+        body.put("password", password);
+        JsonNode answer = call(http.post().uri("/internal/credentials/verify").contentType(MediaType.APPLICATION_JSON)
+                .body(json.writeValueAsString(body)));
+        return text(answer, "userId");
+    }
+
+    /** Creates the user of a first OpenID Connect login; 203 when the e-mail is taken. */
+    public String createOidcUser(String email, String firstName, String lastName) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("email", email);
+        body.put("firstName", firstName);
+        body.put("lastName", lastName);
+        JsonNode answer = call(http.post().uri("/internal/users/oidc").contentType(MediaType.APPLICATION_JSON)
                 .body(json.writeValueAsString(body)));
         return text(answer, "userId");
     }

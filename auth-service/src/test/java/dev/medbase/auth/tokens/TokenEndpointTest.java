@@ -191,7 +191,8 @@ class TokenEndpointTest extends AuthIntegrationTest {
 
     @Test
     void unsupportedGrantTypes() throws Exception {
-        for (String grant : List.of("client_credentials", "mfa", "implicit")) {
+        // ("mfa" is a grant now: MfaTest)
+        for (String grant : List.of("client_credentials", "implicit", "urn:ietf:params:oauth:grant-type:device_code")) {
             assertOAuthError(token(map("grant_type", grant, "client_id", CLIENT_ID, "client_secret", CLIENT_SECRET)),
                     400, "unsupported_grant_type", 121, "UNSUPPORTED_GRANT_EXCEPTION");
         }

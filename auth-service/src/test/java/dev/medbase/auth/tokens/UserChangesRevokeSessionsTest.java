@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.bson.Document;
@@ -47,6 +48,30 @@ class UserChangesRevokeSessionsTest extends AuthIntegrationTest {
     void awaitProcessed(String eventId) {
         await().atMost(Duration.ofSeconds(60)).until(() -> mongo.exists(
                 Query.query(Criteria.where("eventId").is(eventId)), "processed_events"));
+    }
+
+    @Test
+    void aDeletedUserLosesOAuth1TokensCreatedBeforeAndEveryMfaPresenceAndSsoToken() throws Exception {
+        String userId = new ObjectId().toHexString();
+        Instant before = CLOCK.instant().minusSeconds(10);
+        Instant after = CLOCK.instant().plusSeconds(10);
+        for (Instant at : List.of(before, after)) {
+            mongo.insert(new Document("userId", userId).append("applicationId", "a").append("token",
+                    new ObjectId().toHexString()).append("creationTimestamp", java.util.Date.from(at)),
+                    "oauth1_tokens");
+        }
+        mongo.insert(new Document("_id", "h-" + userId).append("userId", userId), "mfa_tokens");
+        mongo.insert(new Document("_id", "p-" + userId).append("userId", userId), "presence_tokens");
+        mongo.insert(new Document("tokenHash", "s-" + userId).append("userId", userId), "sso_tokens");
+
+        awaitProcessed(publish("user_deleted", userId, CLOCK.instant(), Map.of("id", userId)));
+
+        Query mine = Query.query(Criteria.where("userId").is(userId));
+        assertThat(mongo.find(mine, Document.class, "oauth1_tokens")).singleElement()
+                .satisfies(d -> assertThat(d.getDate("creationTimestamp").toInstant()).isEqualTo(after));
+        assertThat(mongo.count(mine, "mfa_tokens")).isZero();
+        assertThat(mongo.count(mine, "presence_tokens")).isZero();
+        assertThat(mongo.count(mine, "sso_tokens")).isZero();
     }
 
     @Test

@@ -54,8 +54,10 @@ public class PlatformSecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TokenVerifier tokenVerifier(JwtDecoder decoder, SecurityProperties properties, ObjectProvider<Clock> clock) {
-        return new TokenVerifier(decoder, clock.getIfAvailable(Clock::systemUTC), properties.clockSkew());
+    TokenVerifier tokenVerifier(JwtDecoder decoder, SecurityProperties properties, ObjectProvider<Clock> clock,
+            ObjectProvider<RevokedTokens> revoked) {
+        return new TokenVerifier(decoder, clock.getIfAvailable(Clock::systemUTC), properties.clockSkew(),
+                revoked.getIfAvailable(() -> RevokedTokens.NONE));
     }
 
     @Bean

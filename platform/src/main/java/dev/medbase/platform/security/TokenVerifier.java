@@ -29,12 +29,19 @@ public class TokenVerifier {
     private final JwtDecoder decoder;
     private final Clock clock;
     private final Duration clockSkew;
+    private final RevokedTokens revoked;
 
     /** @param decoder verifies signature and issuer only; expiry is checked here, to tell 118 from 117 */
     public TokenVerifier(JwtDecoder decoder, Clock clock, Duration clockSkew) {
+        this(decoder, clock, clockSkew, RevokedTokens.NONE);
+    }
+
+    /** @param revoked tokens revoked before their expiry: they are 117 like unknown ones */
+    public TokenVerifier(JwtDecoder decoder, Clock clock, Duration clockSkew, RevokedTokens revoked) {
         this.decoder = decoder;
         this.clock = clock;
         this.clockSkew = clockSkew;
+        this.revoked = revoked;
     }
 
     public Caller verify(String token) {
@@ -54,7 +61,7 @@ public class TokenVerifier {
         if (expiresAt == null || Instant.now(clock).isAfter(expiresAt.plus(clockSkew))) {
             throw new ExhException(ExhError.ACCESS_TOKEN_EXPIRED_EXCEPTION);
         }
-        if (jwt.getSubject() == null) {
+        if (jwt.getSubject() == null || (jwt.getId() != null && revoked.isRevoked(jwt.getId()))) {
             throw unknown();
         }
         return new Caller(jwt.getSubject(), jwt.getClaimAsString("aid"), strings(jwt.getClaim("permissions")),

@@ -81,7 +81,29 @@ public class CredentialsService {
             throw new ExhException(ExhError.FIELD_FORMAT_EXCEPTION, "email or password is too long");
         }
         String normalized = email.trim().toLowerCase(Locale.ROOT);
-        Document user = mongo.findOne(Query.query(Criteria.where("email").is(normalized)), Document.class, USERS);
+        return check(mongo.findOne(Query.query(Criteria.where("email").is(normalized)), Document.class, USERS),
+                password);
+    }
+
+    /**
+     * The password of a known user (presence confirmation): same throttling and failure counting as {@link #verify}.
+     *
+     * @return the user id (hex) when the password is right; otherwise throws the ExH error
+     */
+    public String verifyById(String userId, String password) {
+        if (userId == null || password == null) {
+            throw new ExhException(ExhError.MISSING_REQUIRED_FIELDS_EXCEPTION, "userId and password are required");
+        }
+        if (password.length() > MAX_PASSWORD) {
+            throw new ExhException(ExhError.FIELD_FORMAT_EXCEPTION, "password is too long");
+        }
+        Document user = org.bson.types.ObjectId.isValid(userId) ? mongo.findOne(
+                Query.query(Criteria.where("_id").is(new org.bson.types.ObjectId(userId))), Document.class, USERS)
+                : null;
+        return check(user, password);
+    }
+
+    private String check(Document user, String password) {
         if (user == null) {
             matches(password, dummyHash);
             throw authenticationFailed();

@@ -11,6 +11,13 @@
  *   401 {code:212, LOGIN_FREEZE_EXCEPTION}          60 s freeze after every 10th consecutive failure
  *   401 {code:213, TOO_MANY_FAILED_ATTEMPTS_EXCEPTION}  50 failures: blocked until an admin resets failed_count
  *   400 {code:13|14|15|22}                          empty body, missing field, oversized field, malformed JSON
+ * POST /internal/credentials/verify   {"userId": "...", "password": "..."}   (presence confirmation, auth §5.4)
+ *   same answers, same throttling and failure counting; an unknown user id is 106
+ *
+ * POST /internal/users/oidc   {"email", "firstName"?, "lastName"?}   (first OpenID Connect login, auth §5.6)
+ *   200 {"userId"}                                   an active user without a password, oidc_linked: true
+ *   400 {code:203, EMAIL_USED_EXCEPTION}             the address belongs to an existing user
+ *   400 {code:14|15}                                 missing or malformed e-mail
  *
  * GET /internal/users/{id}/claims
  *   200 {"userId", "permissions": [global permission strings of the user's roles],

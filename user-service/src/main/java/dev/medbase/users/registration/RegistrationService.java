@@ -103,6 +103,38 @@ public class RegistrationService {
         return views.full(stored);
     }
 
+    /**
+     * A user created at their first OpenID Connect login (auth-service, internal seam): active (the provider vouches
+     * for the address), without a password (password logins answer 106 for them), {@code oidc_linked: true};
+     * 203 when the address is taken. Emits {@code user_created}.
+     *
+     * @return the new user's id
+     */
+    public String registerOidc(String email, String firstName, String lastName) {
+        Instant now = clock.instant();
+        ObjectId id = new ObjectId();
+        Document user = new Document("_id", id)
+                .append("first_name", firstName == null ? "" : firstName)
+                .append("last_name", lastName == null ? "" : lastName)
+                .append("email", email.trim().toLowerCase(java.util.Locale.ROOT))
+                .append("activation", true)
+                .append("oidc_linked", true)
+                .append("time_zone", "UTC")
+                .append("roles", List.of())
+                .append("failed_count", 0)
+                .append("staff_enlistments", List.of())
+                .append("patient_enlistments", List.of())
+                .append("creation_timestamp", Times.date(now))
+                .append("update_timestamp", Times.date(now));
+        try {
+            mongo.insert(user, StoredUser.COLLECTION);
+        } catch (DuplicateKeyException e) {
+            throw new ExhException(ExhError.EMAIL_USED_EXCEPTION);
+        }
+        events.publish(UserEvents.USER_CREATED, id.toHexString(), Map.of("id", id.toHexString()));
+        return id.toHexString();
+    }
+
     public boolean emailAvailable(String email) {
         return users.byEmail(email) == null;
     }
