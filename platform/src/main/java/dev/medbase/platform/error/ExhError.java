@@ -44,7 +44,12 @@ public enum ExhError {
     LOGIN_TIMEOUT_EXCEPTION(211, HttpStatus.UNAUTHORIZED, "Too many login attempts, wait a second"),
     LOGIN_FREEZE_EXCEPTION(212, HttpStatus.UNAUTHORIZED, "Too many failed login attempts, the account is frozen for a minute"),
     TOO_MANY_FAILED_ATTEMPTS_EXCEPTION(213, HttpStatus.UNAUTHORIZED,
-            "Too many failed login attempts, the account is blocked until an administrator resets it");
+            "Too many failed login attempts, the account is blocked until an administrator resets it"),
+    INVALID_TOKEN_EXCEPTION(2605, HttpStatus.BAD_REQUEST, "The file token is unknown"),
+    UNAUTHORIZED_TOKEN_EXCEPTION(2606, HttpStatus.UNAUTHORIZED, "The file token does not grant this access"),
+    TOKEN_NOT_DELETEABLE_EXCEPTION(2607, HttpStatus.FORBIDDEN,
+            "The last token with full access to a file cannot be deleted"),
+    FILE_TOO_LARGE_EXCEPTION(2610, HttpStatus.BAD_REQUEST, "The file is larger than the limit");
 
     /** The catalogue entry with this numeric code, if there is one. */
     public static java.util.Optional<ExhError> byCode(int code) {
