@@ -1,5 +1,6 @@
 package dev.medbase.files;
 
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -10,6 +11,8 @@ import dev.medbase.files.settings.FileSettings;
 import dev.medbase.files.storage.BlobLeases;
 import dev.medbase.files.storage.BlobStore;
 import dev.medbase.files.storage.GridFsBlobStore;
+import dev.medbase.files.uploads.TusHeaderFilter;
+import dev.medbase.files.uploads.Uploads;
 import dev.medbase.platform.events.EventPublisher;
 
 /** Wires storage, tokens, files and settings. */
@@ -40,6 +43,17 @@ public class FilesConfiguration {
         FileService files = new FileService(mongo, store, leases, tokens, events, properties);
         files.ensureIndexes();
         return files;
+    }
+
+    @Bean
+    Uploads uploads(MongoTemplate mongo, BlobStore store, FileService files, EventPublisher events,
+            FilesProperties properties) {
+        return new Uploads(mongo, store, files, events, properties);
+    }
+
+    @Bean
+    FilterRegistrationBean<TusHeaderFilter> tusHeaderFilter() {
+        return new FilterRegistrationBean<>(new TusHeaderFilter());
     }
 
     @Bean

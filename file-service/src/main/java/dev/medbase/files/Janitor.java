@@ -9,10 +9,11 @@ import org.springframework.stereotype.Component;
 
 import dev.medbase.files.files.FileService;
 import dev.medbase.files.storage.BlobLeases;
+import dev.medbase.files.uploads.Uploads;
 
 /**
  * Removes what dead processes left behind: the partial bytes of uploads and deletions whose lease went stale
- * ({@link BlobLeases}). Safe with any number of replicas: deleting a blob twice is harmless, and a blob a file
+ * ({@link BlobLeases}), and resumable uploads past their expiry. Safe with any number of replicas: deleting a blob twice is harmless, and a blob a file
  * record points at is never deleted.
  */
 @Component
@@ -23,11 +24,13 @@ public class Janitor {
     private final BlobLeases leases;
     private final FileService files;
     private final FilesProperties properties;
+    private final Uploads uploads;
 
-    public Janitor(BlobLeases leases, FileService files, FilesProperties properties) {
+    public Janitor(BlobLeases leases, FileService files, FilesProperties properties, Uploads uploads) {
         this.leases = leases;
         this.files = files;
         this.properties = properties;
+        this.uploads = uploads;
     }
 
     @Scheduled(initialDelayString = "${medbase.files.janitor-interval:1m}",
@@ -35,6 +38,11 @@ public class Janitor {
     public void sweep() {
         try {
             leases.reap(Instant.now().minus(properties.staleUploadTimeout()), files::references);
+        } catch (RuntimeException e) {
+            log.warn("Janitor pass failed: {}", e.toString());
+        }
+        try {
+            uploads.expire(Instant.now());
         } catch (RuntimeException e) {
             log.warn("Janitor pass failed: {}", e.toString());
         }

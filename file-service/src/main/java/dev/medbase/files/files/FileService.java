@@ -252,6 +252,27 @@ public class FileService {
         return RqlPaging.find(mongo, query, rql, FileRecord.class, FileRecord.COLLECTION, f -> details(f, true));
     }
 
+    /**
+     * The details of a file with only the token of this hash shown (for whoever created the file through a resumable
+     * upload and asks again for what the last PATCH returned); empty when the file is gone.
+     */
+    public Optional<FileDetails> detailsFor(ObjectId fileId, String tokenHash) {
+        FileRecord file = mongo.findById(fileId, FileRecord.class, FileRecord.COLLECTION);
+        if (file == null) {
+            return Optional.empty();
+        }
+        List<StoredToken> own = file.token(tokenHash).map(List::of).orElse(List.of());
+        return Optional.of(details(new FileRecord(file.id(), file.name(), file.mimetype(), file.size(),
+                file.creatorId(), file.tags(), own, file.sha256(), file.blobId(), file.creationTimestamp(),
+                file.updateTimestamp()), true));
+    }
+
+    /** The file stored in this blob, if one was recorded. */
+    public Optional<FileRecord> byBlob(String blobId) {
+        return Optional.ofNullable(mongo.findOne(Query.query(Criteria.where("blobId").is(blobId)), FileRecord.class,
+                FileRecord.COLLECTION));
+    }
+
     /** Whether a file record points at this blob (for the janitor). */
     public boolean references(String blobId) {
         return mongo.exists(Query.query(Criteria.where("blobId").is(blobId)), FileRecord.COLLECTION);
