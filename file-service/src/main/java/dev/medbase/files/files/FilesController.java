@@ -163,6 +163,7 @@ public class FilesController {
             log.debug("Download of file {} ended by the client: {}", file.id().toHexString(), e.toString());
         } catch (StorageException e) {
             if (!response.isCommitted()) {
+                response.reset(); // drop the file's headers (Content-Length above all) before the error is written
                 throw e;
             }
             // The status line is gone already. Close our stream (later writes, such as an error page, are dropped)
