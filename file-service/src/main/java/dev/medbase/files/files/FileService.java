@@ -122,7 +122,7 @@ public class FileService {
         mongo.insert(record, FileRecord.COLLECTION);
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("id", id.toHexString());
-        content.put("creator_id", caller.userId());
+        content.put("creatorId", caller.userId());
         content.put("name", name);
         content.put("mimetype", mimetype);
         content.put("size", blob.size());
@@ -198,7 +198,7 @@ public class FileService {
             throw unknownToken(); // the caller's token was deleted meanwhile
         }
         events.publish("file_token_created", file.id().toHexString(),
-                Map.of("id", file.id().toHexString(), "access_level", accessLevel));
+                Map.of("id", file.id().toHexString(), "accessLevel", accessLevel));
         return new TokenObject(created, accessLevel);
     }
 
@@ -240,7 +240,7 @@ public class FileService {
             throw new ExhException(ExhError.TOKEN_NOT_DELETEABLE_EXCEPTION);
         }
         events.publish("file_token_deleted", file.id().toHexString(),
-                Map.of("id", file.id().toHexString(), "access_level", targetToken.accessLevel()));
+                Map.of("id", file.id().toHexString(), "accessLevel", targetToken.accessLevel()));
     }
 
     // ---- listing ----------------------------------------------------------------------------------------------------

@@ -103,6 +103,9 @@ public class Uploads {
                 mimetype, tags, UploadRecord.UPLOADING, null, null, now.plus(properties.uploads().expiry()), null, null,
                 now, now);
         mongo.insert(upload, UploadRecord.COLLECTION);
+        String id = upload.id().toHexString();
+        events.publish("file_upload_created", id, Map.of("id", id, "creatorId", caller.userId(), "name", name,
+                "length", length));
         return upload;
     }
 
@@ -259,7 +262,7 @@ public class Uploads {
         release(upload, lock, new Update().set("offset", offset).set("status", UploadRecord.COMPLETE)
                 .set("fileId", fileId).set("tokenHash", token == null ? null : FileTokens.hash(token))
                 .set("updateTimestamp", now).set("expiresAt", expires));
-        events.publish("file_upload_completed", id, Map.of("id", id, "file_id",
+        events.publish("file_upload_completed", id, Map.of("id", id, "fileId",
                 fileId == null ? "" : fileId.toHexString(), "size", offset));
         return new Status(id, offset, upload.length(), expires, true, file, token);
     }
@@ -277,6 +280,9 @@ public class Uploads {
             store.delete(upload.blobId(), upload.offset());
         }
         digests.remove(id);
+        if (removed > 0) {
+            events.publish("file_upload_terminated", id, Map.of("id", id, "complete", upload.complete()));
+        }
     }
 
     /** Deletes expired uploads (and the bytes of unfinished ones). @return how many */
@@ -294,6 +300,8 @@ public class Uploads {
                 store.delete(upload.blobId(), upload.offset() == null ? 0 : upload.offset());
                 digests.remove(upload.id().toHexString());
                 log.info("Removed expired upload {} ({} of {} bytes)", upload.id(), upload.offset(), upload.length());
+                events.publish("file_upload_expired", upload.id().toHexString(),
+                        Map.of("id", upload.id().toHexString(), "offset", upload.offset(), "length", upload.length()));
             }
             count += removed > 0 ? 1 : 0;
         }

@@ -136,11 +136,11 @@ class FailuresAndEventsTest extends FilesTestBase {
         assertThat(seen).extracting(EventEnvelope::type)
                 .containsExactly("file_created", "file_token_created", "file_token_deleted", "file_deleted");
         Map<String, Object> content = seen.get(0).content();
-        assertThat(content).containsEntry("id", id).containsEntry("creator_id", USER)
+        assertThat(content).containsEntry("id", id).containsEntry("creatorId", USER)
                 .containsEntry("name", "event.txt").containsEntry("mimetype", "text/plain")
                 .containsEntry("sha256", created.get("sha256").asString()).containsEntry("tags", List.of(tag));
         assertThat(((Number) content.get("size")).longValue()).isEqualTo(1L);
-        assertThat(seen.get(1).content()).isEqualTo(Map.of("id", id, "access_level", "read"));
+        assertThat(seen.get(1).content()).isEqualTo(Map.of("id", id, "accessLevel", "read"));
         assertThat(seen.get(3).content()).isEqualTo(Map.of("id", id));
         // tokens never travel in events
         assertThat(seen.toString()).doesNotContain(full.substring(25)).doesNotContain(read.substring(25));

@@ -182,16 +182,23 @@ class ResumableUploadTest extends FilesTestBase {
         assertThat(noTus.statusCode()).isEqualTo(412);
         assertThat(noTus.headers().firstValue("Tus-Version")).hasValue("1.0.0");
 
-        // one PATCH over the service's body limit (medbase.web.max-body-size) is refused, nothing kept
+        // one PATCH over the service's body limit (medbase.web.max-body-size, 10 MB) is refused, nothing kept
         // (the server answers 413 and closes the connection while the client is still sending: either may be seen)
+        String big = create(12 * 1024 * 1024, null);
         try {
-            HttpResponse<String> huge = http.send(tus(location).header("Content-Type", "application/offset+octet-stream")
-                    .header("Upload-Offset", "300000").method("PATCH", HttpRequest.BodyPublishers.ofInputStream(
+            HttpResponse<String> huge = http.send(tus(big).header("Content-Type", "application/offset+octet-stream")
+                    .header("Upload-Offset", "0").method("PATCH", HttpRequest.BodyPublishers.ofInputStream(
                             () -> new ByteArrayInputStream(new byte[11 * 1024 * 1024]))).build(), BodyHandlers.ofString());
-            assertThat(huge.statusCode()).isEqualTo(413);
+            assertThat(huge.statusCode()).as(huge.body()).isEqualTo(413);
         } catch (IOException cutOff) {
             // the connection was closed before the client read the answer
         }
+        ObjectId bigId = new ObjectId(big.substring(big.lastIndexOf('/') + 1));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                mongo.getCollection("uploads").find(new Document("_id", bigId)).first().get("lockedBy") == null);
+        assertThat(head(big).headers().firstValue("Upload-Offset")).hasValue("0");
+        assertThat(http.send(tus(big).DELETE().build(), BodyHandlers.ofString()).statusCode()).isEqualTo(204);
+        assertThat(chunkCount()).isEqualTo(chunks);
 
         // someone else's PATCH holds the lock
         ObjectId id = new ObjectId(location.substring(location.lastIndexOf('/') + 1));
