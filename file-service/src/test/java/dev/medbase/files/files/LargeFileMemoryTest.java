@@ -77,6 +77,7 @@ class LargeFileMemoryTest {
         String expected = sha256(new Generated(SIZE, 42));
 
         // plain multipart upload, chunked (no Content-Length), like the SDK in Node
+        long t0 = System.nanoTime();
         byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nbig.bin\r\n--"
                 + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -93,9 +94,13 @@ class LargeFileMemoryTest {
         assertThat(file.get("size").asLong()).isEqualTo(SIZE);
         assertThat(file.get("sha256").asString()).isEqualTo(expected);
         String token = file.get("tokens").get(0).get("token").asString();
+        long t1 = System.nanoTime();
         assertThat(downloadSha256(token)).isEqualTo(expected);
+        long t2 = System.nanoTime();
         assertThat(delete(token)).isEqualTo(200);
         logHeap("multipart");
+        log.info("(information only) multipart upload {} MB/s, download {} MB/s", rate(t0, t1), rate(t1, t2));
+        long t3 = System.nanoTime();
 
         // resumable upload in PATCHes of 8 MiB (one PATCH may not exceed the service's 10 MB body limit)
         HttpResponse<String> upload = http.send(tus("/files/v1/uploads").header("Upload-Length", Long.toString(SIZE))
@@ -116,8 +121,15 @@ class LargeFileMemoryTest {
             resumedToken = patched.headers().firstValue("Medbase-File-Token").orElse(null);
         }
         assertThat(resumedToken).isNotNull();
+        long t4 = System.nanoTime();
         assertThat(downloadSha256(resumedToken)).isEqualTo(expected);
         logHeap("resumable");
+        log.info("(information only) resumable upload {} MB/s, download {} MB/s", rate(t3, t4),
+                rate(t4, System.nanoTime()));
+    }
+
+    private static long rate(long fromNanos, long toNanos) {
+        return SIZE * 1_000_000_000L / Math.max(1, toNanos - fromNanos) / (1024 * 1024);
     }
 
     private HttpRequest.Builder tus(String path) {
