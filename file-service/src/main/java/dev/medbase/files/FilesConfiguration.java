@@ -53,7 +53,9 @@ public class FilesConfiguration {
 
     @Bean
     FilterRegistrationBean<TusHeaderFilter> tusHeaderFilter() {
-        return new FilterRegistrationBean<>(new TusHeaderFilter());
+        FilterRegistrationBean<TusHeaderFilter> bean = new FilterRegistrationBean<>(new TusHeaderFilter());
+        bean.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE); // errors of later filters carry it too
+        return bean;
     }
 
     @Bean

@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -395,9 +394,5 @@ public class Uploads {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    Optional<UploadRecord> find(ObjectId id) {
-        return Optional.ofNullable(mongo.findById(id, UploadRecord.class, UploadRecord.COLLECTION));
     }
 }

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -144,9 +143,5 @@ class FailuresAndEventsTest extends FilesTestBase {
         assertThat(seen.get(3).content()).isEqualTo(Map.of("id", id));
         // tokens never travel in events
         assertThat(seen.toString()).doesNotContain(full.substring(25)).doesNotContain(read.substring(25));
-    }
-
-    static Date ago(int seconds) {
-        return Date.from(Instant.now().minusSeconds(seconds));
     }
 }
