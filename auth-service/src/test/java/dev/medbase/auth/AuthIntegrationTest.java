@@ -1,5 +1,6 @@
 package dev.medbase.auth;
 
+import dev.medbase.platform.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -33,17 +34,17 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.medbase.devstack.infra.EmbeddedKafka;
-import dev.medbase.devstack.infra.EmbeddedMongo;
+import dev.medbase.devstack.infra.SharedTestInfra;
 import dev.medbase.users.UserServiceApplication;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Base of the HTTP-level auth tests: one embedded MongoDB-wire server, user-service's real Spring application (its
- * credentials seam) on a random port with its own database, and auth-service on another random port pointed at it.
- * Both share one {@link MutableClock}. The context is cached, so every subclass shares these servers: tests create
- * their own users and applications where state matters, and the clock only moves forward.
+ * Base of the HTTP-level auth tests: user-service's real Spring application (its credentials seam, its events) on a
+ * random port and auth-service on another random port pointed at it, both on the test JVM's shared MongoDB-wire server
+ * (a database each) and Kafka broker ({@link SharedTestInfra}). Both share one {@link MutableClock}. The context is
+ * cached, so every subclass shares these servers: tests create their own users and applications where state matters,
+ * and the clock only moves forward.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"medbase.bootstrap.client-id=" + AuthIntegrationTest.CLIENT_ID,
@@ -59,7 +60,6 @@ public abstract class AuthIntegrationTest {
     protected static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     protected static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final EmbeddedMongo MONGO = new EmbeddedMongo(EmbeddedKafka.freePort(), null).start();
     protected static final ConfigurableApplicationContext USERS = startUserService();
 
     @TestConfiguration
@@ -87,8 +87,10 @@ public abstract class AuthIntegrationTest {
                         "spring.config.name=user-service-in-auth-tests",
                         "server.port=0",
                         "spring.application.name=user-service",
-                        "spring.mongodb.uri=" + MONGO.uri("medbase-users"),
+                        "spring.mongodb.uri=" + SharedTestInfra.mongoUri("medbase-users-it"),
+                        "spring.kafka.bootstrap-servers=" + SharedTestInfra.kafkaBootstrapServers(),
                         "medbase.service.prefix=/users/v1",
+                        "medbase.events.source=users",
                         "medbase.bootstrap.admin-email=" + ADMIN_EMAIL,
                         "medbase.bootstrap.admin-password=" + ADMIN_PASSWORD,
                         "spring.main.banner-mode=off")
@@ -97,7 +99,8 @@ public abstract class AuthIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.mongodb.uri", () -> MONGO.uri("medbase-auth"));
+        registry.add("spring.mongodb.uri", () -> SharedTestInfra.mongoUri("medbase-auth-it"));
+        registry.add("spring.kafka.bootstrap-servers", SharedTestInfra::kafkaBootstrapServers);
         registry.add("medbase.services.users", () -> "http://127.0.0.1:" + usersPort());
     }
 

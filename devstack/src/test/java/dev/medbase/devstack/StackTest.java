@@ -105,12 +105,14 @@ class StackTest {
     @Test
     void aServiceThatIsNotHealthyInTimeIsNamedWithItsLastAnswer() throws Exception {
         Path repo = FakeRepo.create(tmp.resolve("repo"), Map.of(Service.FILES, FakeService.Unhealthy.class));
-        StackConfig config = config(repo).startTimeout(Duration.ofSeconds(3)).build();
+        StackConfig config = config(repo).startTimeout(Duration.ofSeconds(10)).build();
 
+        // On a loaded machine a healthy fake may be slow too; the unhealthy one must always be named.
         assertThatThrownBy(() -> new Stack(config).start())
                 .isInstanceOfSatisfying(StackStartException.class,
-                        e -> assertThat(e.failed()).containsExactly(Service.FILES))
-                .hasMessageContaining("not healthy within 3 s: file-service")
+                        e -> assertThat(e.failed()).contains(Service.FILES))
+                .hasMessageContaining("not healthy within 10 s: ")
+                .hasMessageContaining("file-service")
                 .hasMessageContaining("GET " + config.url(Service.FILES) + "/files/v1/health: HTTP 503")
                 .hasMessageContaining("health is DOWN: still waiting for something");
     }

@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.medbase.devstack.Stack;
@@ -43,15 +44,18 @@ class SdkIT {
         }
     }
 
-    @Test
-    void authenticationAndTokenRefresh() throws Exception {
-        run(List.of("node", "--test", "--test-reporter=spec", "auth.test.mjs"), sdkEnvironment(), 300);
+    /** One script of {@code src/test/js} per service area, each a {@code node:test} suite. */
+    @ParameterizedTest
+    @ValueSource(strings = {"auth.test.mjs", "data.test.mjs"})
+    void officialSdk(String script) throws Exception {
+        run(List.of("node", "--test", "--test-reporter=spec", script), sdkEnvironment(), 300);
     }
 
     private static Map<String, String> sdkEnvironment() {
         var config = stack.config();
         return Map.of(
                 "MEDBASE_URL", "http://localhost:" + config.gatewayPort(),
+                "MEDBASE_MAIL_URL", stack.mailViewerUrl(),
                 "MEDBASE_CLIENT_ID", config.clientId(),
                 "MEDBASE_CLIENT_SECRET", config.clientSecret(),
                 "MEDBASE_ADMIN_EMAIL", config.adminEmail(),

@@ -1,7 +1,8 @@
 package dev.medbase.gateway;
 
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The gateway's own failures in the ExH error format (contract §3.1): an unknown prefix is
@@ -27,6 +29,7 @@ import reactor.core.publisher.Mono;
 public class ExhErrorWebExceptionHandler implements ErrorWebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ExhErrorWebExceptionHandler.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
@@ -76,12 +79,14 @@ public class ExhErrorWebExceptionHandler implements ErrorWebExceptionHandler {
             name = "SERVER_EXCEPTION";
             message = "An unexpected error occurred";
         }
-        String body = "{\"code\":" + code + ",\"name\":\"" + name + "\",\"message\":\"" + message.replace("\"", "'")
-                + "\"}";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code);
+        body.put("name", name);
+        body.put("message", message);
         exchange.getResponse().setStatusCode(status);
         exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_JSON);
         return exchange.getResponse().writeWith(Mono.just(
-                exchange.getResponse().bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))));
+                exchange.getResponse().bufferFactory().wrap(JSON.writeValueAsBytes(body))));
     }
 
     private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {

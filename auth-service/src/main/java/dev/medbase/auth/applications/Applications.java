@@ -6,9 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -20,10 +18,14 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Service;
 
 import dev.medbase.auth.support.Iso;
-import dev.medbase.auth.support.MiniRql;
 import dev.medbase.auth.support.Secrets;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.rql.FieldType;
+import dev.medbase.platform.rql.PageEnvelope;
+import dev.medbase.platform.rql.RqlPaging;
+import dev.medbase.platform.rql.RqlQuery;
+import dev.medbase.platform.rql.RqlTranslator;
 
 /**
  * OAuth2 and OAuth1 applications and their versions, in the collection {@code applications} whose shape
@@ -85,33 +87,25 @@ public class Applications {
         return wire(app);
     }
 
-    /** A page of applications, full or summarised. */
-    List<Object> find(MiniRql.Parsed rql, boolean full, long[] total) {
-        Query query = filter(rql);
-        total[0] = mongo.count(query, COLLECTION);
-        query.with(Sort.by("_id")).skip(rql.offset()).limit(rql.limit());
-        List<Object> out = new ArrayList<>();
-        for (Document d : mongo.find(query, Document.class, COLLECTION)) {
-            out.add(full ? wire(d) : new Application.Summary(d.getString("name"), d.getString("description"),
-                    d.getString("logo"), d.getString("type")));
-        }
-        return out;
-    }
+    /** What a listing can filter and sort on: never a secret, nor a version's client id. */
+    static final RqlTranslator RQL = RqlTranslator.builder()
+            .field("id", "_id", FieldType.OBJECT_ID)
+            .field("type", FieldType.STRING)
+            .field("name", FieldType.STRING)
+            .field("description", FieldType.STRING)
+            .field("creationTimestamp", FieldType.DATE)
+            .field("updateTimestamp", FieldType.DATE)
+            .build();
 
-    static final Set<String> RQL_FIELDS = Set.of("id", "name", "type");
-
-    private static Query filter(MiniRql.Parsed rql) {
-        Query query = new Query();
-        for (Map.Entry<String, String> e : rql.eq().entrySet()) {
-            if (e.getKey().equals("id")) {
-                // an id that is no ObjectId matches nothing (the SDK's findById expects an empty page)
-                query.addCriteria(Criteria.where("_id").is(ObjectId.isValid(e.getValue())
-                        ? new ObjectId(e.getValue()) : e.getValue()));
-            } else {
-                query.addCriteria(Criteria.where(e.getKey()).is(e.getValue()));
-            }
+    /** A page of applications, full or summarised ({@code name, description, logo, type}). */
+    PageEnvelope<Object> find(RqlQuery rql, boolean full) {
+        Query query = RQL.toQuery(rql);
+        if (rql.sort().isEmpty()) {
+            query.with(Sort.by("_id"));
         }
-        return query;
+        return RqlPaging.find(mongo, query, rql, Document.class, COLLECTION, d -> full ? wire(d)
+                : new Application.Summary(d.getString("name"), d.getString("description"), d.getString("logo"),
+                        d.getString("type")));
     }
 
     long update(ObjectId id, UpdateRequest request) {

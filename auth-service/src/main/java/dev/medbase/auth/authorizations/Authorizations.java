@@ -3,12 +3,8 @@ package dev.medbase.auth.authorizations;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -25,12 +21,16 @@ import org.springframework.stereotype.Service;
 
 import dev.medbase.auth.AuthProperties;
 import dev.medbase.auth.applications.Applications;
-import dev.medbase.auth.caller.Caller;
 import dev.medbase.auth.support.Iso;
-import dev.medbase.auth.support.MiniRql;
 import dev.medbase.auth.support.Secrets;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.rql.FieldType;
+import dev.medbase.platform.rql.PageEnvelope;
+import dev.medbase.platform.rql.RqlPaging;
+import dev.medbase.platform.rql.RqlQuery;
+import dev.medbase.platform.rql.RqlTranslator;
+import dev.medbase.platform.security.Caller;
 
 /**
  * OAuth2 authorizations for the authorization-code grant (RFC 6749 §4.1, PKCE RFC 7636). A trusted app creates one
@@ -46,7 +46,14 @@ import dev.medbase.platform.error.ExhException;
 public class Authorizations {
 
     static final String COLLECTION = "authorizations";
-    static final Set<String> RQL_FIELDS = Set.of("id", "userId", "clientId");
+    static final RqlTranslator RQL = RqlTranslator.builder()
+            .field("id", "_id", FieldType.OBJECT_ID)
+            .field("userId", FieldType.STRING)
+            .field("clientId", FieldType.STRING)
+            .field("expiryTimestamp", FieldType.DATE)
+            .field("creationTimestamp", FieldType.DATE)
+            .field("updateTimestamp", FieldType.DATE)
+            .build();
     private static final Pattern PKCE = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
     private static final int MAX_TEXT = 1024;
 
@@ -134,37 +141,22 @@ public class Authorizations {
         return client.redirectUris().isEmpty() ? null : client.redirectUris().get(0);
     }
 
-    List<Authorization> find(Caller caller, MiniRql.Parsed rql, boolean all, long[] total) {
-        Query query = new Query();
-        if (!all) {
-            query.addCriteria(Criteria.where("userId").is(caller.userId()));
+    /** A page of authorizations: only {@code userId}'s, or everyone's when it is null. */
+    PageEnvelope<Authorization> find(RqlQuery rql, String userId) {
+        Query query = RQL.toQuery(rql, userId == null ? null : Criteria.where("userId").is(userId));
+        if (rql.sort().isEmpty()) {
+            query.with(Sort.by("_id"));
         }
-        for (Map.Entry<String, String> e : rql.eq().entrySet()) {
-            String field = e.getKey().equals("id") ? "_id" : e.getKey();
-            Object value = field.equals("_id") && ObjectId.isValid(e.getValue()) ? new ObjectId(e.getValue())
-                    : e.getValue();
-            if (field.equals("userId") && !all) {
-                if (!value.equals(caller.userId())) {
-                    total[0] = 0;
-                    return List.of(); // someone else's: nothing to see without VIEW_AUTHORIZATIONS
-                }
-            } else {
-                query.addCriteria(Criteria.where(field).is(value));
-            }
-        }
-        total[0] = mongo.count(query, COLLECTION);
-        query.with(Sort.by("_id")).skip(rql.offset()).limit(rql.limit());
-        List<Authorization> out = new ArrayList<>();
-        mongo.find(query, Document.class, COLLECTION).forEach(d -> out.add(wire(d, null)));
-        return out;
+        return RqlPaging.find(mongo, query, rql, Document.class, COLLECTION, d -> wire(d, null));
     }
 
-    long delete(Caller caller, ObjectId id, boolean any) {
+    /** Deletes an authorization of {@code userId}, or anyone's when {@code any}. */
+    long delete(ObjectId id, String userId, boolean any) {
         Document doc = mongo.findById(id, Document.class, COLLECTION);
         if (doc == null) {
             throw new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION, "Unknown authorization");
         }
-        if (!any && !caller.userId().equals(doc.getString("userId"))) {
+        if (!any && !doc.getString("userId").equals(userId)) {
             throw new ExhException(ExhError.NO_PERMISSION_EXCEPTION, "Permission DELETE_AUTHORIZATIONS is required");
         }
         return mongo.remove(Query.query(Criteria.where("_id").is(id)), COLLECTION).getDeletedCount();

@@ -3,7 +3,10 @@ package dev.medbase.auth.tokens;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
+import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
@@ -16,9 +19,15 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 import dev.medbase.auth.AuthProperties;
+import dev.medbase.auth.support.Iso;
 import dev.medbase.auth.support.Secrets;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.rql.FieldType;
+import dev.medbase.platform.rql.PageEnvelope;
+import dev.medbase.platform.rql.RqlPaging;
+import dev.medbase.platform.rql.RqlQuery;
+import dev.medbase.platform.rql.RqlTranslator;
 
 /**
  * Opaque refresh tokens (256 random bits, 64 hex characters), stored only as their SHA-256 digest, rotated on every
@@ -32,11 +41,12 @@ import dev.medbase.platform.error.ExhException;
  * <li>Use after the window: reuse — the family is revoked (its newest token stops working too) → 119.</li>
  * <li>Expired → 120; unknown, revoked, or issued to another application → 119.</li>
  * </ul>
- * Revocation flips one field on the family document, checked on every use, so it is atomic without transactions.
+ * Revocation flips one field on the family document, checked on every use, so it is atomic without transactions;
+ * every revocation is announced as {@code tokens_revoked} ({@link TokenEvents}).
  *
  * <p>Stored shapes: {@code refresh_tokens} {_id, tokenHash (unique), familyId, userId, applicationId, graceUses,
- * rotatedTimestamp?, expiryTimestamp, creationTimestamp, updateTimestamp}; {@code refresh_families} {_id, userId,
- * applicationId, revoked, revokedTimestamp?, revokeReason?, creationTimestamp}.
+ * rotatedTimestamp?, revoked?, expiryTimestamp, creationTimestamp, updateTimestamp}; {@code refresh_families} {_id,
+ * userId, applicationId, revoked, revokedTimestamp?, revokeReason?, creationTimestamp}.
  */
 @Component
 class RefreshTokens {
@@ -133,55 +143,92 @@ class RefreshTokens {
         if (grace != null) {
             return;
         }
-        revokeFamily(presented.familyId(), "reuse");
         events.refreshTokenReused(presented.userId(), presented.applicationId(), presented.familyId());
+        revokeFamily(presented.familyId(), Reason.REFRESH_TOKEN_REUSED);
         throw unknown();
     }
 
-    /** After the family's user disappeared, a logout or a detected reuse: no token of the family works any more. */
-    void revokeFamily(String familyId, String reason) {
-        Date now = Date.from(clock.instant());
-        mongo.updateFirst(Query.query(Criteria.where("_id").is(new ObjectId(familyId)).and("revoked").is(false)),
-                new Update().set("revoked", true).set("revokedTimestamp", now).set("revokeReason", reason),
+    /** Why sessions were revoked: the {@code reason} of {@code tokens_revoked}, stored as {@code revokeReason}. */
+    enum Reason {
+        REFRESH_TOKEN_DELETED, REFRESH_TOKEN_REUSED, AUTHORIZATION_CODE_REUSED, USER_UNKNOWN,
+        USER_DELETED, PASSWORD_RESET_COMPLETED, PASSWORD_UPDATE_COMPLETED;
+
+        String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Ends one session (logout, reuse, a replayed code, a vanished user): no token of the family works any more. */
+    void revokeFamily(String familyId, Reason reason) {
+        Document family = mongo.findAndModify(
+                Query.query(Criteria.where("_id").is(new ObjectId(familyId)).and("revoked").is(false)),
+                revocation(reason), Document.class, FAMILIES);
+        if (family != null) {
+            markTokensRevoked(List.of(familyId));
+            events.tokensRevoked(family.getString("userId"), List.of(familyId), reason);
+        }
+    }
+
+    /**
+     * Ends every session of a user that started at or before {@code startedBy} (the time of the change that ends
+     * them), so a login made after a password reset survives the reset's event arriving late.
+     *
+     * @return how many sessions were ended
+     */
+    int revokeUser(String userId, Instant startedBy, Reason reason) {
+        List<Object> ids = mongo.find(Query.query(Criteria.where("userId").is(userId).and("revoked").is(false)
+                .and("creationTimestamp").lte(Date.from(startedBy))), Document.class, FAMILIES)
+                .stream().map(family -> family.get("_id")).toList();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        mongo.updateMulti(Query.query(Criteria.where("_id").in(ids).and("revoked").is(false)), revocation(reason),
                 FAMILIES);
-        // the family flag is what counts; marking its tokens only keeps listings honest
-        mongo.updateMulti(Query.query(Criteria.where("familyId").is(familyId)),
-                new Update().set("revoked", true).set("updateTimestamp", now), TOKENS);
+        List<String> familyIds = ids.stream().map(Object::toString).toList();
+        markTokensRevoked(familyIds);
+        events.tokensRevoked(userId, familyIds, reason);
+        return familyIds.size();
+    }
+
+    private Update revocation(Reason reason) {
+        return new Update().set("revoked", true).set("revokedTimestamp", Date.from(clock.instant()))
+                .set("revokeReason", reason.wire());
+    }
+
+    /** The family flag is what counts; marking its tokens only keeps listings honest. */
+    private void markTokensRevoked(List<String> familyIds) {
+        mongo.updateMulti(Query.query(Criteria.where("familyId").in(familyIds)),
+                new Update().set("revoked", true).set("updateTimestamp", Date.from(clock.instant())), TOKENS);
     }
 
     /** Wire form of a refresh token in listings (contract §5.5): never the token itself. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Listed(String id, String applicationId, String userId, String expiryTimestamp, String creationTimestamp,
             String updateTimestamp) {}
 
-    static final java.util.Set<String> RQL_FIELDS = java.util.Set.of("id", "applicationId", "userId");
+    static final RqlTranslator RQL = RqlTranslator.builder()
+            .field("id", "_id", FieldType.OBJECT_ID)
+            .field("applicationId", FieldType.STRING)
+            .field("userId", FieldType.STRING)
+            .field("expiryTimestamp", FieldType.DATE)
+            .field("creationTimestamp", FieldType.DATE)
+            .field("updateTimestamp", FieldType.DATE)
+            .build();
 
-    /** Live tokens (not rotated, revoked or expired): a user's own, or everyone's. */
-    java.util.List<Listed> find(String userId, dev.medbase.auth.support.MiniRql.Parsed rql, long[] total) {
-        Query query = Query.query(Criteria.where("rotatedTimestamp").is(null).and("revoked").ne(true)
-                .and("expiryTimestamp").gt(Date.from(clock.instant())));
+    /** A page of live tokens (not rotated, revoked or expired): only {@code userId}'s, or everyone's when null. */
+    PageEnvelope<Listed> find(RqlQuery rql, String userId) {
+        Criteria live = Criteria.where("rotatedTimestamp").is(null).and("revoked").ne(true)
+                .and("expiryTimestamp").gt(Date.from(clock.instant()));
         if (userId != null) {
-            query.addCriteria(Criteria.where("userId").is(userId));
+            live.and("userId").is(userId);
         }
-        for (java.util.Map.Entry<String, String> e : rql.eq().entrySet()) {
-            if (e.getKey().equals("id")) {
-                query.addCriteria(Criteria.where("_id").is(ObjectId.isValid(e.getValue())
-                        ? new ObjectId(e.getValue()) : e.getValue()));
-            } else if (e.getKey().equals("userId") && userId != null) {
-                if (!userId.equals(e.getValue())) {
-                    total[0] = 0;
-                    return java.util.List.of();
-                }
-            } else {
-                query.addCriteria(Criteria.where(e.getKey()).is(e.getValue()));
-            }
+        Query query = RQL.toQuery(rql, live);
+        if (rql.sort().isEmpty()) {
+            query.with(Sort.by("_id"));
         }
-        total[0] = mongo.count(query, TOKENS);
-        query.with(Sort.by("_id")).skip(rql.offset()).limit(rql.limit());
-        return mongo.find(query, Document.class, TOKENS).stream().map(d -> new Listed(d.get("_id").toString(),
-                d.getString("applicationId"), d.getString("userId"),
-                dev.medbase.auth.support.Iso.format(d.getDate("expiryTimestamp")),
-                dev.medbase.auth.support.Iso.format(d.getDate("creationTimestamp")),
-                dev.medbase.auth.support.Iso.format(d.getDate("updateTimestamp")))).toList();
+        return RqlPaging.find(mongo, query, rql, Document.class, TOKENS, d -> new Listed(d.get("_id").toString(),
+                d.getString("applicationId"), d.getString("userId"), Iso.format(d.getDate("expiryTimestamp")),
+                Iso.format(d.getDate("creationTimestamp")), Iso.format(d.getDate("updateTimestamp"))));
     }
 
     /** Ends the session a token belongs to (its whole family). {@code userId} null: anyone's. */
@@ -193,8 +240,7 @@ class RefreshTokens {
         if (!any && !token.getString("userId").equals(userId)) {
             throw new ExhException(ExhError.NO_PERMISSION_EXCEPTION, "Permission DELETE_AUTHORIZATIONS is required");
         }
-        revokeFamily(token.getString("familyId"), "deleted");
-        events.tokensRevoked(token.getString("userId"), token.getString("familyId"), "deleted");
+        revokeFamily(token.getString("familyId"), Reason.REFRESH_TOKEN_DELETED);
         return 1;
     }
 

@@ -1,19 +1,16 @@
 package dev.medbase.auth.tokens;
 
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.medbase.auth.caller.Caller;
-import dev.medbase.auth.caller.Callers;
 import dev.medbase.auth.support.AffectedRecords;
 import dev.medbase.auth.support.Ids;
-import dev.medbase.auth.support.MiniRql;
-import dev.medbase.auth.support.Paged;
+import dev.medbase.platform.rql.PageEnvelope;
+import dev.medbase.platform.rql.RqlQuery;
+import dev.medbase.platform.security.Caller;
 
 /**
  * {@code /auth/v2/oauth2/refreshTokens} (contract §5.5, SDK 8.13+): list the live refresh tokens (own; everyone's
@@ -24,29 +21,22 @@ import dev.medbase.auth.support.Paged;
 @RequestMapping("/auth/v2/oauth2/refreshTokens")
 class RefreshTokensController {
 
-    private static final String AUTH = "Authorization";
     private final RefreshTokens refreshTokens;
-    private final Callers callers;
 
-    RefreshTokensController(RefreshTokens refreshTokens, Callers callers) {
+    RefreshTokensController(RefreshTokens refreshTokens) {
         this.refreshTokens = refreshTokens;
-        this.callers = callers;
     }
 
     @GetMapping({"", "/"})
-    Paged<RefreshTokens.Listed> find(@RequestHeader(value = AUTH, required = false) String auth,
-            HttpServletRequest request) {
-        Caller caller = callers.require(auth);
-        MiniRql.Parsed rql = MiniRql.parse(request.getQueryString(), RefreshTokens.RQL_FIELDS);
-        long[] total = new long[1];
-        var data = refreshTokens.find(caller.hasAny("VIEW_AUTHORIZATIONS") ? null : caller.userId(), rql, total);
-        return Paged.of(data, total[0], rql.offset(), rql.limit());
+    PageEnvelope<RefreshTokens.Listed> find(Caller caller, RqlQuery rql) {
+        caller.requireUser();
+        return refreshTokens.find(rql, caller.hasPermission("VIEW_AUTHORIZATIONS") ? null : caller.userId());
     }
 
     @DeleteMapping("/{id}")
-    AffectedRecords delete(@RequestHeader(value = AUTH, required = false) String auth, @PathVariable String id) {
-        Caller caller = callers.require(auth);
+    AffectedRecords delete(Caller caller, @PathVariable String id) {
+        caller.requireUser();
         return new AffectedRecords(refreshTokens.delete(Ids.parse(id), caller.userId(),
-                caller.hasAny("DELETE_AUTHORIZATIONS")));
+                caller.hasPermission("DELETE_AUTHORIZATIONS")));
     }
 }

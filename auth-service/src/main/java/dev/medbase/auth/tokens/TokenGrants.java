@@ -2,6 +2,8 @@ package dev.medbase.auth.tokens;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Set;
 
 import org.springframework.stereotype.Service;
 
@@ -19,6 +21,16 @@ import dev.medbase.platform.error.ExhException;
  */
 @Service
 class TokenGrants {
+
+    /**
+     * A password or authorization code refused (not a client error, a malformed request or an outage): these are
+     * announced as {@code login_failed}.
+     */
+    private static final Set<ExhError> LOGIN_REFUSALS = EnumSet.of(ExhError.AUTHENTICATION_EXCEPTION,
+            ExhError.LOGIN_TIMEOUT_EXCEPTION, ExhError.LOGIN_FREEZE_EXCEPTION,
+            ExhError.TOO_MANY_FAILED_ATTEMPTS_EXCEPTION, ExhError.AUTHORIZATION_UNKNOWN_EXCEPTION,
+            ExhError.AUTHORIZATION_CODE_EXPIRED_EXCEPTION, ExhError.CALLBACK_NOT_VALID,
+            ExhError.INVALID_PKCE_EXCEPTION, ExhError.MISSING_PKCE_VERIFIER_EXCEPTION);
 
     private final Applications applications;
     private final Authorizations authorizations;
@@ -40,14 +52,21 @@ class TokenGrants {
     TokenResponse grant(TokenRequest request, String authorization) {
         String grantType = request.required("grant_type");
         Applications.Client client = authenticate(request, authorization);
-        return switch (grantType) {
-            case "password" -> password(client, request);
-            case "refresh_token" -> refresh(client, request);
-            case "authorization_code" -> code(client, request);
-            default -> throw new ExhException(ExhError.UNSUPPORTED_GRANT_EXCEPTION,
-                    "Grant type '" + (grantType.length() > 40 ? grantType.substring(0, 40) : grantType)
-                            + "' is not supported");
-        };
+        try {
+            return switch (grantType) {
+                case "password" -> password(client, request);
+                case "refresh_token" -> refresh(client, request);
+                case "authorization_code" -> code(client, request);
+                default -> throw new ExhException(ExhError.UNSUPPORTED_GRANT_EXCEPTION,
+                        "Grant type '" + (grantType.length() > 40 ? grantType.substring(0, 40) : grantType)
+                                + "' is not supported");
+            };
+        } catch (ExhException e) {
+            if (LOGIN_REFUSALS.contains(e.error())) {
+                events.loginFailed(client.applicationId(), grantType, e.error().code());
+            }
+            throw e;
+        }
     }
 
     /**
@@ -95,16 +114,7 @@ class TokenGrants {
     private TokenResponse password(Applications.Client client, TokenRequest request) {
         String username = request.required("username");
         String password = request.required("password");
-        String userId;
-        try {
-            userId = users.verify(username, password);
-        } catch (ExhException e) {
-            int code = e.error().code();
-            if (code == 106 || code == 211 || code == 212 || code == 213) {
-                events.loginFailed(client.applicationId(), code);
-            }
-            throw e;
-        }
+        String userId = users.verify(username, password);
         UserClaims claims = users.claims(userId);
         RefreshTokens.Issued refresh = refreshTokens.startFamily(userId, client.applicationId());
         events.loginSucceeded(userId, client.applicationId(), "password");
@@ -120,8 +130,7 @@ class TokenGrants {
             claims = users.claims(presented.userId());
         } catch (ExhException e) {
             if (e.error() == ExhError.RESOURCE_UNKNOWN_EXCEPTION) {
-                refreshTokens.revokeFamily(presented.familyId(), "user_unknown");
-                events.tokensRevoked(presented.userId(), presented.familyId(), "user_unknown");
+                refreshTokens.revokeFamily(presented.familyId(), RefreshTokens.Reason.USER_UNKNOWN);
                 throw new ExhException(ExhError.REFRESH_TOKEN_UNKNOWN_EXCEPTION);
             }
             throw e;
@@ -135,10 +144,8 @@ class TokenGrants {
     private TokenResponse code(Applications.Client client, TokenRequest request) {
         String code = request.required("code");
         Authorizations.Granted granted = authorizations.redeem(code, client, request.optional("redirect_uri"),
-                request.optional("code_verifier"), family -> {
-                    refreshTokens.revokeFamily(family, "authorization_code_reuse");
-                    events.tokensRevoked(null, family, "authorization_code_reuse");
-                });
+                request.optional("code_verifier"),
+                family -> refreshTokens.revokeFamily(family, RefreshTokens.Reason.AUTHORIZATION_CODE_REUSED));
         UserClaims claims = users.claims(granted.userId());
         RefreshTokens.Issued refresh = refreshTokens.startFamily(granted.userId(), client.applicationId());
         authorizations.linkFamily(granted.authorizationId(), refresh.familyId());

@@ -56,8 +56,8 @@ class ApplicationsApiTest extends AuthIntegrationTest {
                 .containsExactlyInAnyOrder("name", "description", "logo", "type");
         assertExhError(send("GET", PATH, null, null), 401, 104, "USER_NOT_AUTHENTICATED_EXCEPTION");
 
-        // an expired token is 118, which makes the SDK refresh
-        CLOCK.advance(Duration.ofMinutes(5).plusSeconds(1));
+        // an expired token (5 min, plus the platform's 5 s clock skew) is 118, which makes the SDK refresh
+        CLOCK.advance(Duration.ofMinutes(5).plusSeconds(6));
         assertExhError(postJson(PATH, oauth2("late"), "Authorization", bearer(creator)), 401, 118,
                 "ACCESS_TOKEN_EXPIRED_EXCEPTION");
     }
@@ -103,6 +103,43 @@ class ApplicationsApiTest extends AuthIntegrationTest {
                 .isEqualTo("{\"affectedRecords\":1}");
         assertExhError(send("DELETE", PATH + "/" + id, null, null, "Authorization", bearer(admin)), 404, 16,
                 "RESOURCE_UNKNOWN_EXCEPTION");
+    }
+
+    @Test
+    void listingsTakeRqlLikeSortLimitAndSelect() throws Exception {
+        String admin = bearer(adminToken());
+        String tag = "rql-" + new ObjectId();
+        for (String suffix : List.of("b", "a", "c")) {
+            Map<String, Object> app = oauth2(tag + "-" + suffix);
+            app.put("description", suffix.equals("c") ? "the third" : "one of the first");
+            assertThat(postJson(PATH, app, "Authorization", admin).status()).isEqualTo(200);
+        }
+        // like: case-insensitive substring; sort descending; limit(2, 1) skips the first
+        Response page = send("GET", PATH + "?like(name," + tag.toUpperCase() + ")&sort(-name)&limit(2,1)", null,
+                null, "Authorization", admin);
+        assertThat(page.status()).as(page.toString()).isEqualTo(200);
+        assertThat(page.body().get("page").toString()).isEqualTo("{\"total\":3,\"offset\":1,\"limit\":2}");
+        assertThat(names(page)).containsExactly(tag + "-b", tag + "-a");
+
+        Response sorted = send("GET", PATH + "?like(name," + tag + ")&sort(+name)", null, null, "Authorization",
+                admin);
+        assertThat(names(sorted)).containsExactly(tag + "-a", tag + "-b", tag + "-c");
+        Response filtered = send("GET", PATH + "?and(like(name," + tag + "),like(description,third))", null, null,
+                "Authorization", admin);
+        assertThat(names(filtered)).containsExactly(tag + "-c");
+
+        // limits above 100 are capped; skipCount() leaves the total out; select() returns only what was asked
+        Response capped = send("GET", PATH + "?like(name," + tag + ")&limit(1000)&skipCount()&select(name)", null,
+                null, "Authorization", admin);
+        assertThat(capped.body().get("page").toString()).isEqualTo("{\"offset\":0,\"limit\":100}");
+        assertThat(capped.body().get("data").get(0).has("description")).isFalse();
+        assertThat(names(capped)).hasSize(3);
+    }
+
+    static List<String> names(Response r) {
+        List<String> names = new java.util.ArrayList<>();
+        r.body().get("data").forEach(app -> names.add(app.get("name").asString()));
+        return names;
     }
 
     @Test
@@ -187,10 +224,12 @@ class ApplicationsApiTest extends AuthIntegrationTest {
                 "ID_FORMAT_EXCEPTION");
         assertExhError(send("PUT", PATH + "/" + new ObjectId(), "application/json", "{\"type\":\"oauth2\"}",
                 "Authorization", auth), 404, 16, "RESOURCE_UNKNOWN_EXCEPTION");
-        assertExhError(send("GET", PATH + "?sort(name)", null, null, "Authorization", auth), 400, 19,
+        assertExhError(send("GET", PATH + "?eq(name", null, null, "Authorization", auth), 400, 19,
                 "INVALID_RQL_EXCEPTION");
         assertExhError(send("GET", PATH + "?eq(secret,x)", null, null, "Authorization", auth), 400, 19,
                 "INVALID_RQL_EXCEPTION");
+        assertExhError(send("GET", PATH + "?sort(versions.clientSecretHash)", null, null, "Authorization", auth),
+                400, 19, "INVALID_RQL_EXCEPTION");
         assertExhError(postJson(PATH + "/" + new ObjectId() + "/versions", "{}", "Authorization", auth), 400, 14,
                 "MISSING_REQUIRED_FIELDS_EXCEPTION");
     }

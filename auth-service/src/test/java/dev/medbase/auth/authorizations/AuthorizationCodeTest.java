@@ -145,6 +145,11 @@ class AuthorizationCodeTest extends AuthIntegrationTest {
         Response mine = send("GET", "/auth/v2/oauth2/authorizations", null, null, "Authorization", bearer(plain));
         assertThat(mine.body().get("page").get("total").asInt()).isEqualTo(1);
         assertThat(mine.body().get("data").get(0).get("id").asString()).isEqualTo(plainsId);
+        String adminUserId = claims(admin).get("sub").asString();
+        assertThat(send("GET", "/auth/v2/oauth2/authorizations?eq(userId," + adminUserId + ")", null, null,
+                "Authorization", bearer(plain)).body().get("page").get("total").asInt()).isZero();
+        assertThat(send("GET", "/auth/v2/oauth2/authorizations?eq(userId," + adminUserId + ")", null, null,
+                "Authorization", bearer(admin)).body().get("page").get("total").asInt()).isPositive();
         assertExhError(send("DELETE", "/auth/v2/oauth2/authorizations/" + adminsId, null, null, "Authorization",
                 bearer(plain)), 401, 10, "NO_PERMISSION_EXCEPTION");
         Response deleted = send("DELETE", "/auth/v2/oauth2/authorizations/" + plainsId, null, null, "Authorization",

@@ -14,7 +14,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.medbase.devstack.infra.EmbeddedKafka;
-import dev.medbase.devstack.infra.EmbeddedMongo;
+import dev.medbase.devstack.infra.SharedTestInfra;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,11 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {"medbase.bootstrap.client-id=down-client", "medbase.bootstrap.client-secret=down-secret"})
 class UserServiceDownTest {
 
-    static final EmbeddedMongo MONGO = new EmbeddedMongo(EmbeddedKafka.freePort(), null).start();
-
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.mongodb.uri", () -> MONGO.uri("medbase-auth-down"));
+        registry.add("spring.mongodb.uri", () -> SharedTestInfra.mongoUri("medbase-auth-down"));
+        registry.add("spring.kafka.bootstrap-servers", SharedTestInfra::kafkaBootstrapServers);
         registry.add("medbase.services.users", () -> "http://127.0.0.1:" + EmbeddedKafka.freePort());
     }
 

@@ -16,6 +16,12 @@ public enum FieldType {
     BOOLEAN,
     /** ISO-8601 text and epoch-millisecond numbers compare as dates ({@code java.util.Date}). */
     DATE,
+    /**
+     * Dates stored as normalised UTC ISO-8601 strings ({@code 2012-08-22T12:16:05.677Z}), such as data-service
+     * properties with {@code format: date-time}: ISO-8601 text (also partial, {@code 2012}, {@code 2012-08}), epoch
+     * milliseconds and {@code date:}/{@code epoch:} values compare as that string, which orders like the date.
+     */
+    DATE_STRING,
     /** 24-hex text compares as an {@code org.bson.types.ObjectId}; other values as their text, never as numbers. */
     OBJECT_ID
 }

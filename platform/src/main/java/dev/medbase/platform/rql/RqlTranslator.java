@@ -208,6 +208,12 @@ public final class RqlTranslator {
         if (value instanceof RqlValue.Null) {
             return null;
         }
+        if (type == FieldType.DATE_STRING) {
+            String date = dateString(value);
+            if (date != null) {
+                return date;
+            }
+        }
         if (type == FieldType.OBJECT_ID && (value instanceof RqlValue.Text || !value.explicit())) {
             return ObjectId.isValid(text) ? new ObjectId(text) : text;
         }
@@ -253,6 +259,26 @@ public final class RqlTranslator {
             return regex(regex);
         }
         return text;
+    }
+
+    /** The normalised UTC ISO string of a date-like value, or null when it is none (then it compares as typed). */
+    private static String dateString(RqlValue value) {
+        Instant instant = null;
+        if (value instanceof RqlValue.DateTime date) {
+            instant = date.value();
+        } else if (value.explicit() && !(value instanceof RqlValue.Num)) {
+            return null; // string:2012 stays the string "2012"
+        } else if (value instanceof RqlValue.Num number) {
+            long millis = number.value().longValue();
+            instant = number.value().doubleValue() == millis ? Instant.ofEpochMilli(millis) : null;
+        } else if (value instanceof RqlValue.Text) {
+            String text = value.text();
+            instant = RqlValues.parseIsoDate(text);
+            if (instant == null && text.matches("[0-9]{4}(-[0-9]{2})?")) {
+                instant = RqlValues.parseIsoDate(RqlValues.padIsoDate(text));
+            }
+        }
+        return instant == null ? null : RqlValues.isoString(instant);
     }
 
     private static BsonRegularExpression regex(RqlValue.Regex regex) {

@@ -146,6 +146,14 @@ final class RqlValues {
         return instant;
     }
 
+    private static final java.time.format.DateTimeFormatter ISO_MILLIS =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** {@code 2012-08-22T12:16:05.677Z}: always UTC, always milliseconds, so the strings order like the instants. */
+    static String isoString(Instant instant) {
+        return ISO_MILLIS.format(instant);
+    }
+
     /** {@code isodate:} accepts partial dates ({@code 2020}, {@code 2020-05}): pad them like persvr/rql does. */
     static String padIsoDate(String s) {
         String template = "0000-01-01T00:00:00Z";

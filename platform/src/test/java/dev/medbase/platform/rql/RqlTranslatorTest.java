@@ -362,6 +362,26 @@ class RqlTranslatorTest {
     }
 
     @Test
+    void dateStringFieldsCompareAsNormalisedUtcStrings() {
+        RqlTranslator dates = RqlTranslator.builder().field("data").field("data.at", FieldType.DATE_STRING).build();
+        assertThat(criteria(dates, "gt(data.at,2012%252D08%252D22T14%253A16%253A05%252E677%252B02%253A00)"))
+                .isEqualTo(Document.parse("{'data.at': {$gt: '2012-08-22T12:16:05.677Z'}}"));
+        assertThat(criteria(dates, "ge(data.at,2012%252D08)"))
+                .isEqualTo(Document.parse("{'data.at': {$gte: '2012-08-01T00:00:00.000Z'}}"));
+        assertThat(criteria(dates, "lt(data.at,0)"))
+                .isEqualTo(Document.parse("{'data.at': {$lt: '1970-01-01T00:00:00.000Z'}}"));
+        assertThat(criteria(dates, "eq(data.at,date%253A2020%252D01%252D02)"))
+                .isEqualTo(Document.parse("{'data.at': '2020-01-02T00:00:00.000Z'}"));
+        // not a date: compared as typed; an explicit string stays a string
+        assertThat(criteria(dates, "eq(data.at,soon)")).isEqualTo(Document.parse("{'data.at': 'soon'}"));
+        assertThat(criteria(dates, "eq(data.at,string%253A2012%252D01%252D01)"))
+                .isEqualTo(Document.parse("{'data.at': '2012-01-01'}"));
+        // other data fields are untouched
+        assertThat(criteria(dates, "eq(data.other,2012%252D01%252D01)"))
+                .isEqualTo(Document.parse("{'data.other': '2012-01-01'}"));
+    }
+
+    @Test
     void builderRejectsNonsense() {
         assertThatThrownBy(() -> RqlTranslator.builder().maxLimit(0).build()).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RqlTranslator.builder().field("", FieldType.ANY)).isInstanceOf(IllegalArgumentException.class);

@@ -42,8 +42,22 @@ public enum Permission {
 
     /** A readable description, e.g. {@code VIEW_USER} → "View user". */
     public String description() {
-        String words = name().replace('_', ' ').toLowerCase(Locale.ROOT);
-        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+        return describe(name());
+    }
+
+    /**
+     * The description of any permission string, including those apps define themselves and scoped forms:
+     * {@code VIEW_DOCUMENTS:bp} → "View documents (bp)".
+     */
+    public static String describe(String permission) {
+        if (permission == null || permission.isEmpty()) {
+            return "";
+        }
+        int colon = permission.indexOf(':');
+        String base = colon < 0 ? permission : permission.substring(0, colon);
+        String words = base.replace('_', ' ').toLowerCase(Locale.ROOT);
+        String text = words.isEmpty() ? "" : Character.toUpperCase(words.charAt(0)) + words.substring(1);
+        return colon < 0 ? text : text + " (" + permission.substring(colon + 1).replace(":", ", ") + ")";
     }
 
     public static List<String> names() {

@@ -1,5 +1,6 @@
 package dev.medbase.users.credentials;
 
+import dev.medbase.platform.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;

@@ -1,0 +1,69 @@
+package dev.medbase.auth.tokens;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import dev.medbase.platform.events.EventEnvelope;
+import dev.medbase.platform.events.EventHandler;
+import dev.medbase.platform.events.EventTopics;
+import dev.medbase.platform.events.PoisonEventException;
+
+/**
+ * ARCHITECTURE §5 item 3: when user-service reports that a user was deleted or their password was reset or changed,
+ * every refresh-token family (session) of that user that started before the change is revoked, so no new access
+ * token is issued from it; access tokens already issued live out their few minutes. Sessions started after the
+ * event's time survive, so a login right after a password reset is not ended by the reset's event arriving late
+ * (this compares user-service's clock with auth-service's).
+ *
+ * <p>The user id is read from {@code id} ({@code user_deleted}), {@code user_id} (ExH's password events) or
+ * {@code userId}. An event without one cannot be handled and is parked on the dead-letter topic.
+ */
+@Component
+class UserChangesRevokeSessions implements EventHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(UserChangesRevokeSessions.class);
+    private static final Map<String, RefreshTokens.Reason> REASONS = Map.of(
+            "user_deleted", RefreshTokens.Reason.USER_DELETED,
+            "password_reset_completed", RefreshTokens.Reason.PASSWORD_RESET_COMPLETED,
+            "password_update_completed", RefreshTokens.Reason.PASSWORD_UPDATE_COMPLETED);
+
+    private final RefreshTokens refreshTokens;
+
+    UserChangesRevokeSessions(RefreshTokens refreshTokens) {
+        this.refreshTokens = refreshTokens;
+    }
+
+    @Override
+    public Collection<String> topics() {
+        return List.of(EventTopics.forSource("users"));
+    }
+
+    @Override
+    public Collection<String> types() {
+        return REASONS.keySet();
+    }
+
+    @Override
+    public void handle(EventEnvelope event) {
+        String userId = userId(event.content());
+        if (userId == null) {
+            throw new PoisonEventException("Event " + event.id() + " (" + event.type() + ") names no user");
+        }
+        int revoked = refreshTokens.revokeUser(userId, event.time(), REASONS.get(event.type()));
+        log.info("{}: revoked {} session(s) of user {}", event.type(), revoked, userId);
+    }
+
+    private static String userId(Map<String, Object> content) {
+        for (String key : List.of("id", "user_id", "userId")) {
+            if (content.get(key) instanceof String id && !id.isBlank()) {
+                return id;
+            }
+        }
+        return null;
+    }
+}
