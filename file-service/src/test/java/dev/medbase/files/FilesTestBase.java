@@ -19,6 +19,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import dev.medbase.devstack.infra.SharedTestInfra;
+import dev.medbase.platform.testing.TestTokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,7 +39,7 @@ public abstract class FilesTestBase {
     protected static void infra(DynamicPropertyRegistry registry, String database) {
         registry.add("spring.mongodb.uri", () -> SharedTestInfra.mongoUri(database));
         registry.add("spring.kafka.bootstrap-servers", SharedTestInfra::kafkaBootstrapServers);
-        registry.add("medbase.security.jwks-uri", TestAuth::jwksUri);
+        registry.add("medbase.security.jwks-uri", TestTokens::jwksUri);
     }
 
     protected String url(String path) {
@@ -46,11 +47,12 @@ public abstract class FilesTestBase {
     }
 
     protected static String user() {
-        return TestAuth.token(USER);
+        return TestTokens.user(USER).token();
     }
 
     protected static String admin() {
-        return TestAuth.token(USER, "VIEW_FILES", "VIEW_FILE_SERVICE_SETTINGS", "UPDATE_FILE_SERVICE_SETTINGS");
+        return TestTokens.user(USER)
+                .permissions("VIEW_FILES", "VIEW_FILE_SERVICE_SETTINGS", "UPDATE_FILE_SERVICE_SETTINGS").token();
     }
 
     /** One part of a multipart body. */

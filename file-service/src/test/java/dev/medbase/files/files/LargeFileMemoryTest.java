@@ -29,7 +29,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.medbase.files.ChildMongo;
-import dev.medbase.files.TestAuth;
+import dev.medbase.platform.testing.TestTokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,7 +56,7 @@ class LargeFileMemoryTest {
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         mongo = ChildMongo.start("1400m");
         registry.add("spring.mongodb.uri", () -> mongo.uri("files-memory"));
-        registry.add("medbase.security.jwks-uri", TestAuth::jwksUri);
+        registry.add("medbase.security.jwks-uri", TestTokens::jwksUri);
     }
 
     @AfterAll
@@ -69,7 +69,7 @@ class LargeFileMemoryTest {
     @LocalServerPort
     int port;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    final String bearer = TestAuth.token("5f0000000000000000000001");
+    final String bearer = TestTokens.user("5f0000000000000000000001").token();
 
     @Test
     void aFileFourTimesTheHeapGoesThroughBothUploadPathsAndBack() throws Exception {

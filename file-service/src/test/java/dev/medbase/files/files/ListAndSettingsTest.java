@@ -13,7 +13,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.medbase.files.FilesTestBase;
-import dev.medbase.files.TestAuth;
+import dev.medbase.platform.testing.TestTokens;
 import tools.jackson.databind.JsonNode;
 
 /** {@code GET /files/v1/{rql}} under VIEW_FILES, and the settings endpoints with their permissions. */
@@ -75,8 +75,8 @@ class ListAndSettingsTest extends FilesTestBase {
 
     @Test
     void settingsNeedTheirPermissionsAndValidateTheirBody() throws Exception {
-        String viewer = TestAuth.token(USER, "VIEW_FILE_SERVICE_SETTINGS");
-        String updater = TestAuth.token(USER, "UPDATE_FILE_SERVICE_SETTINGS");
+        String viewer = TestTokens.user(USER).permissions("VIEW_FILE_SERVICE_SETTINGS").token();
+        String updater = TestTokens.user(USER).permissions("UPDATE_FILE_SERVICE_SETTINGS").token();
         assertError(send("GET", "/files/v1/settings", null, null), 401, 104, "USER_NOT_AUTHENTICATED_EXCEPTION");
         assertError(send("GET", "/files/v1/settings", user(), null), 401, 10, "NO_PERMISSION_EXCEPTION");
         assertError(send("PUT", "/files/v1/settings", viewer, "{\"disableForceDownloadForMimeTypes\":[]}"), 401, 10,

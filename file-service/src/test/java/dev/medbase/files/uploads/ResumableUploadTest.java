@@ -30,7 +30,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.medbase.files.FilesTestBase;
-import dev.medbase.files.TestAuth;
+import dev.medbase.platform.testing.TestTokens;
 import tools.jackson.databind.JsonNode;
 
 /** The tus 1.0 protocol under /files/v1/uploads, ending in a normal file with tokens. */
@@ -254,7 +254,7 @@ class ResumableUploadTest extends FilesTestBase {
         patch(location, 0, new byte[600_000], null);
         assertThat(chunkCount()).isEqualTo(chunks + 3);
 
-        String stranger = TestAuth.token(new ObjectId().toHexString());
+        String stranger = TestTokens.user().token();
         HttpResponse<String> foreign = http.send(HttpRequest.newBuilder(URI.create(url(location)))
                 .header("Tus-Resumable", "1.0.0").header("Authorization", "Bearer " + stranger)
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofString());
