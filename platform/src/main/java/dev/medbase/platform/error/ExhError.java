@@ -96,7 +96,12 @@ public enum ExhError {
             "The time limit of the function exceeds the maximum for API functions"),
     CONCURRENT_API_FUNCTION_LIMIT_EXCEPTION(1412, HttpStatus.BAD_REQUEST,
             "The concurrent execution limit of the API function is reached"),
-    NO_API_REQUEST_LOGS_FOUND(1413, HttpStatus.BAD_REQUEST, "No logs were found for this API request");
+    NO_API_REQUEST_LOGS_FOUND(1413, HttpStatus.BAD_REQUEST, "No logs were found for this API request"),
+    INVALID_TOKEN_EXCEPTION(2605, HttpStatus.BAD_REQUEST, "The file token is unknown"),
+    UNAUTHORIZED_TOKEN_EXCEPTION(2606, HttpStatus.UNAUTHORIZED, "The file token does not grant this access"),
+    TOKEN_NOT_DELETEABLE_EXCEPTION(2607, HttpStatus.FORBIDDEN,
+            "The last token with full access to a file cannot be deleted"),
+    FILE_TOO_LARGE_EXCEPTION(2610, HttpStatus.BAD_REQUEST, "The file is larger than the limit");
 
     /** The catalogue entry with this numeric code, if there is one. */
     public static java.util.Optional<ExhError> byCode(int code) {
