@@ -63,7 +63,11 @@ public enum ExhError {
             "Too many activation requests were made without completing one"),
     ACTIVATION_REQUEST_TIMEOUT_EXCEPTION(223, HttpStatus.FORBIDDEN,
             "An activation was requested too recently, try again later"),
-    INCORRECT_PIN_CODE_EXCEPTION(224, HttpStatus.BAD_REQUEST, "The PIN code is incorrect");
+    INCORRECT_PIN_CODE_EXCEPTION(224, HttpStatus.BAD_REQUEST, "The PIN code is incorrect"),
+    LOCALIZATION_KEY_MISSING_EXCEPTION(1002, HttpStatus.BAD_REQUEST, "A localization key used by the template is missing"),
+    TEMPLATE_FILLING_EXCEPTION(1003, HttpStatus.BAD_REQUEST, "The content does not match the template's schema"),
+    TEMPLATE_SYNTAX_EXCEPTION(1004, HttpStatus.BAD_REQUEST, "The template has a syntax error"),
+    TEMPLATE_RESOLVING_EXCEPTION(1005, HttpStatus.BAD_REQUEST, "The template could not be resolved");
 
     /** The catalogue entry with this numeric code, if there is one. */
     public static java.util.Optional<ExhError> byCode(int code) {
