@@ -42,6 +42,9 @@ public class SandboxUberspector extends SecureUberspector {
     }
 
     static boolean allowed(Object obj, String method) {
+        if (obj instanceof ForeachScope) { // a Map too: check it first
+            return SCOPE.contains(method);
+        }
         if (obj instanceof String) {
             return STRING.contains(method);
         }
@@ -60,9 +63,6 @@ public class SandboxUberspector extends SecureUberspector {
         if (obj instanceof Set<?> || obj instanceof Collection<?>) {
             return SET.contains(method);
         }
-        if (obj instanceof ForeachScope) {
-            return SCOPE.contains(method);
-        }
         if (obj instanceof VelocityRenderer.Localizer) {
             return method.equals("t");
         }
@@ -71,10 +71,31 @@ public class SandboxUberspector extends SecureUberspector {
 
     @Override
     public VelPropertyGet getPropertyGet(Object obj, String identifier, Info i) {
-        if (obj instanceof Map<?, ?> || (obj instanceof ForeachScope && SCOPE_PROPERTIES.contains(identifier))) {
-            return super.getPropertyGet(obj, identifier, i);
+        if (obj instanceof ForeachScope) { // a Map too: check it first
+            return SCOPE_PROPERTIES.contains(identifier) ? super.getPropertyGet(obj, identifier, i) : null;
+        }
+        if (obj instanceof Map<?, ?>) {
+            return new MapKey(identifier); // only the key: never a getter such as getClass()
         }
         return null;
+    }
+
+    /** {@code $map.key} is {@code map.get("key")} and nothing else. */
+    private record MapKey(String key) implements VelPropertyGet {
+        @Override
+        public Object invoke(Object o) {
+            return o instanceof Map<?, ?> map ? map.get(key) : null;
+        }
+
+        @Override
+        public boolean isCacheable() {
+            return true;
+        }
+
+        @Override
+        public String getMethodName() {
+            return "get";
+        }
     }
 
     @Override

@@ -73,7 +73,7 @@ public class VelocityRenderer {
                 "org.apache.velocity.runtime.resource.loader.StringResourceLoader");
         p.setProperty("runtime.log.log_invalid_references", "false");
         p.setProperty("runtime.log.log_invalid_method_calls", "false");
-        p.setProperty("directive.foreach.max_loops", String.valueOf(limits.maxIterations()));
+        p.setProperty("directive.foreach.max_loops", "-1"); // the render budget bounds all loops together
         p.setProperty("directive.set.null.allowed", "true");
         engine = new RuntimeInstance();
         engine.init(p);
@@ -98,9 +98,12 @@ public class VelocityRenderer {
                 SimpleNode tree = parse(field.getKey(), source);
                 VelocityContext context = new VelocityContext();
                 context.put("content", content == null ? Map.of() : content);
-                context.put("__loc", new Localizer(localizations, language));
+                context.put("medbase_localizer", new Localizer(localizations, language));
                 EventCartridge events = new EventCartridge();
                 events.addReferenceInsertionEventHandler(new BoundedInsertion(budget));
+                events.addMethodExceptionHandler((ctx, type, method, e, info) -> {
+                    throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+                });
                 events.attachToContext(context);
                 StringBuilder text = new StringBuilder();
                 try {
@@ -122,7 +125,7 @@ public class VelocityRenderer {
         Matcher m = LOCALIZATION.matcher(source);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            StringBuilder call = new StringBuilder("$__loc.t(\"").append(m.group(1)).append('"');
+            StringBuilder call = new StringBuilder("$medbase_localizer.t(\"").append(m.group(1)).append('"');
             String args = m.group(2);
             if (!args.isEmpty()) {
                 for (String arg : args.substring(1).split(",", -1)) {
@@ -195,7 +198,7 @@ public class VelocityRenderer {
         return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 
-    /** {@code $__loc.t("key", args…)}: the localised text with {@code $1…$n} replaced. */
+    /** {@code $medbase_localizer.t("key", args…)}: the localised text with {@code $1…$n} replaced. */
     public static final class Localizer {
         private final Map<String, Map<String, String>> localizations;
         private final String language;
