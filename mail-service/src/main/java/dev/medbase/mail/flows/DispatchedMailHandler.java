@@ -10,6 +10,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,6 +32,7 @@ import dev.medbase.platform.events.EventHandler;
  * {@code reset_hash}, {@code pin_code} and {@code password} keys of the content are redacted in the mail log.
  */
 @Component
+@ConditionalOnProperty(name = "medbase.mail.consume-events", havingValue = "true", matchIfMissing = true)
 class DispatchedMailHandler implements EventHandler {
 
     static final String MAIL_REQUESTED = "mail_requested";

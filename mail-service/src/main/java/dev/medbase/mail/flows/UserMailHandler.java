@@ -13,6 +13,7 @@ import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 import dev.medbase.mail.MailProperties;
@@ -41,6 +42,7 @@ import dev.medbase.platform.events.EventTopics;
  * key, so a redelivered event queues nothing.
  */
 @Component
+@ConditionalOnProperty(name = "medbase.mail.consume-events", havingValue = "true", matchIfMissing = true)
 class UserMailHandler implements EventHandler {
 
     static final String ACTIVATION_REQUESTED = "activation_requested";
