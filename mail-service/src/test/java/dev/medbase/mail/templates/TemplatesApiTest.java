@@ -236,6 +236,21 @@ class TemplatesApiTest extends ApiTest {
     }
 
     @Test
+    void templatesV1ResolveAsPdf() {
+        String id = post("/templates/v1/", ADMIN, json("{'name': 'report', 'fields': {'body':"
+                + " '<h1>Report for $content.name</h1><p>Line<br>break &amp; <img src=https://127.0.0.1:1/x.png></p>'}}"))
+                .expect(200).get("id").asString();
+        for (String path : List.of("/pdf", "/pdf/NL")) {
+            Response pdf = post("/templates/v1/" + id + path, NOBODY, json("{'content': {'name': 'Zoë'}}"));
+            pdf.expect(200);
+            assertThat(pdf.contentType()).isEqualTo("application/pdf");
+            assertThat(new String(pdf.bytes(), 0, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+        }
+        post("/templates/v1/" + new ObjectId() + "/pdf", NOBODY, json("{'content': {}}")).expectError(404, 16);
+        post("/templates/v1/" + id + "/pdf", null, json("{'content': {}}")).expectError(401, 104);
+    }
+
+    @Test
     void healthOfEveryPrefix() {
         get("/templates/v1/health", null).expect(200);
         get("/templates/v2/health", null).expect(200);
