@@ -20,6 +20,13 @@ final class HtmlText {
         return body != null && LOOKS_LIKE_HTML.matcher(body).find();
     }
 
+    /** HTML entities the template engines write ({@code &amp;}, {@code &lt;}, {@code &#x27;} …) decoded. */
+    static String unescape(String s) {
+        return s.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                .replace("&#39;", "'").replace("&#x27;", "'").replace("&#x3D;", "=").replace("&#x60;", "`")
+                .replace("&amp;", "&");
+    }
+
     static String toText(String html) {
         if (html == null) {
             return null;
@@ -36,9 +43,7 @@ final class HtmlText {
         links.appendTail(out);
         s = BREAK.matcher(out).replaceAll("\n");
         s = TAG.matcher(s).replaceAll("");
-        s = s.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-                .replace("&#39;", "'").replace("&#x27;", "'").replace("&#x3D;", "=").replace("&#x60;", "`")
-                .replace("&amp;", "&");
+        s = unescape(s);
         s = s.replaceAll("[ \\t\\x0B\\f\\r]+", " ").replaceAll(" *\n *", "\n").replaceAll("\n{3,}", "\n\n");
         return s.trim();
     }

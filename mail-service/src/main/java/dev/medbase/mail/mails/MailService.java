@@ -69,7 +69,8 @@ public class MailService {
         if (!caller.hasPermission("SEND_MAILS")) {
             requireOwnAddress(bearerToken, request);
         }
-        Document stored = queue(request, new ObjectId(caller.userId()), "api", null, Set.of(), Map.of());
+        ObjectId creator = ObjectId.isValid(caller.userId()) ? new ObjectId(caller.userId()) : null;
+        Document stored = queue(request, creator, "api", null, Set.of(), Map.of());
         return MailViews.mail(stored);
     }
 
@@ -117,7 +118,9 @@ public class MailService {
                         "Template '" + resolved.name() + "' has no 'body' " + (resolved.version().equals("v2")
                                 ? "output" : "field"));
             }
-            subject = resolved.outputs().getOrDefault("subject", r.subject() == null ? "" : r.subject());
+            // a subject is text, not HTML: undo the escaping the engines apply ({{x}} in Handlebars)
+            subject = resolved.outputs().containsKey("subject") ? HtmlText.unescape(resolved.outputs().get("subject"))
+                    : r.subject() == null ? "" : r.subject();
             html = body;
             text = HtmlText.toText(body);
             logBody = body;
@@ -150,7 +153,7 @@ public class MailService {
         }
         NewMail mail = new NewMail(creatorId, origin, requestKey, r.to(), r.cc(), r.bcc(),
                 r.from() == null ? properties.defaultFrom() : r.from(), r.replyTo(), subject, html, text, logBody,
-                r.content(), r.attachments(), secrets, trackingHash, null, fields);
+                r.content(), r.attachments(), secrets, trackingHash, fields);
         Document stored = store.insert(mail, clock.instant());
         worker.wakeUp();
         return stored;

@@ -212,8 +212,4 @@ public class MailStore {
         return d == null || d.getDate("next_attempt_at") == null ? Optional.empty()
                 : Optional.of(d.getDate("next_attempt_at").toInstant());
     }
-
-    static Map<String, Object> copy(Document d) {
-        return new LinkedHashMap<>(d);
-    }
 }

@@ -22,7 +22,7 @@ import org.bson.types.ObjectId;
  * @param logBody     the body as the mail log shows it ({@code body} of the Mail object)
  * @param content     the template content as the mail log shows it, or null
  * @param secrets     values to redact wherever the mail is shown or logged (never in what is sent)
- * @param subjectForTemplate not used for sending: the request's own subject when a template provided one
+ * @param trackingHash the hash of {@code GET /mail/v1/{trackingHash}/open}
  * @param extra       fields stored as they are (template_id / template_name / language / user_id …)
  */
 public record NewMail(
@@ -42,7 +42,6 @@ public record NewMail(
         List<Attachment> attachments,
         Set<String> secrets,
         String trackingHash,
-        String subjectForTemplate,
         Map<String, Object> extra) {
 
     /** A decoded attachment. */

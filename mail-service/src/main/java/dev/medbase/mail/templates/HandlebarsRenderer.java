@@ -12,6 +12,7 @@ import com.github.jknack.handlebars.Handlebars;
 import com.github.jknack.handlebars.HandlebarsException;
 import com.github.jknack.handlebars.Helper;
 import com.github.jknack.handlebars.Options;
+import com.github.jknack.handlebars.TagType;
 import com.github.jknack.handlebars.Template;
 import com.github.jknack.handlebars.context.MapValueResolver;
 import com.github.jknack.handlebars.io.AbstractTemplateLoader;
@@ -25,7 +26,8 @@ import dev.medbase.platform.error.ExhException;
 /**
  * Templates v2: Handlebars ({@code {{@inputs.first_name}}}, {@code {{#if}}}, {@code {{#each}}}, HTML-escaped by
  * default, {@code {{{raw}}}}), with {@code {{t 'key' name=@inputs.x}}} localisation (named {@code {{name}}} in the
- * localised text, values HTML-escaped as i18next does).
+ * localised text; values are escaped once, whether the
+ * call is {@code {{t}}} or {@code {{{t}}}}).
  *
  * <h2>Sandbox</h2>
  * Values resolve on maps only (no Java bean or method access); partials cannot be loaded (no template loader) and
@@ -43,6 +45,13 @@ public class HandlebarsRenderer {
 
     private final Handlebars handlebars;
     private final MailProperties.Templates limits;
+    /** Compiled templates are immutable and thread-safe: the most recently used sources are kept compiled. */
+    private final Map<String, Template> compiled = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Template> eldest) {
+            return size() > 256;
+        }
+    };
 
     public HandlebarsRenderer(MailProperties properties) {
         this.limits = properties.templates();
@@ -91,8 +100,19 @@ public class HandlebarsRenderer {
     }
 
     private Template compile(String name, String source) {
+        Template cached;
+        synchronized (compiled) {
+            cached = compiled.get(source);
+        }
+        if (cached != null) {
+            return cached;
+        }
         try {
-            return handlebars.compileInline(source);
+            Template template = handlebars.compileInline(source);
+            synchronized (compiled) {
+                compiled.put(source, template);
+            }
+            return template;
         } catch (IOException | RuntimeException | StackOverflowError e) {
             throw new ExhException(ExhError.TEMPLATE_SYNTAX_EXCEPTION,
                     "Output '" + name + "' is not a valid template: " + message(e));
@@ -106,9 +126,13 @@ public class HandlebarsRenderer {
         String text = Localizations.text(localizations, String.valueOf(key), language);
         Matcher m = NAMED.matcher(text);
         StringBuilder out = new StringBuilder();
+        // {{{t …}}}: the text as authored, values escaped (i18next's default); {{t …}}: Handlebars escapes the
+        // whole result, so the values go in as they are (escaping them here too would escape them twice).
+        boolean raw = options.tagType == TagType.TRIPLE_VAR;
         while (m.find()) {
             Object value = options.hash(m.group(1));
-            String replacement = value == null ? "" : Handlebars.Utils.escapeExpression(String.valueOf(value)).toString();
+            String replacement = value == null ? ""
+                    : raw ? Handlebars.Utils.escapeExpression(String.valueOf(value)).toString() : String.valueOf(value);
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);

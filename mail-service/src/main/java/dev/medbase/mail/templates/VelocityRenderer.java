@@ -278,8 +278,4 @@ public class VelocityRenderer {
             }
         }
     }
-
-    static List<String> allowedDirectives() {
-        return List.of("#if", "#elseif", "#else", "#foreach", "#set", "#break");
-    }
 }

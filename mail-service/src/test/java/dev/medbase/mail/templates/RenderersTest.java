@@ -143,7 +143,8 @@ class RenderersTest {
         assertThat(v2("{{#if @inputs.enabled}}on{{else}}off{{/if}}", inputs).get("o")).isEqualTo("on");
         assertThat(v2("{{#each @inputs.items}}[{{@index}}:{{n}}]{{/each}}", inputs).get("o")).isEqualTo("[0:1][1:2]");
         assertThat(v2("{{t 'welcome' name=@inputs.first_name}}", inputs).get("o"))
-                .isEqualTo("Welcome Zoë &amp;lt;3!");
+                .isEqualTo("Welcome Zoë &lt;3!");
+        assertThat(v2("{{{t 'welcome' name=@inputs.first_name}}}", inputs).get("o")).isEqualTo("Welcome Zoë &lt;3!");
         assertThat(handlebars.render(Map.of("o", "{{{t 'welcome' name='Ann'}}}"), inputs, "fr", V2_LOCALIZATIONS)
                 .get("o")).isEqualTo("Bienvenue Ann !");
         assertThat(v2("{{{t 'html'}}}", inputs).get("o")).isEqualTo("<b>bold</b>");
