@@ -100,7 +100,6 @@ public final class MailViews {
         Wire.put(templateData, "templateId", d.get("template_id"));
         Wire.put(templateData, "templateName", d.get("template_name"));
         Map<String, Object> credentials = new LinkedHashMap<>();
-        credentials.put("serviceId", "mail");
         Wire.put(credentials, "userId", Wire.hex(d.get("creator_id")));
         templateData.put("credentials", credentials);
         Wire.put(templateData, "language", d.get("language"));
