@@ -1,0 +1,215 @@
+package dev.medbase.mail.mails;
+
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+import static org.springframework.data.mongodb.core.query.Query.query;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.bson.Document;
+import org.bson.types.Binary;
+import org.bson.types.ObjectId;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code mails} collection: one document per accepted mail, holding both what the mail log shows and the
+ * delivery state, so that accepting a mail and queueing it is one single-document write (no transactions needed)
+ * and every state change is one atomic update.
+ *
+ * <pre>
+ * _id, creator_id?, origin, request_key?, recipients {to, cc, bcc}, from, reply_to [], subject, body,
+ * template_id?, template_name?, language?, content?, views, tracking_hash, attachments_meta? [{filename, type, size}],
+ * status      queued | sending | sent | failed
+ * attempts, next_attempt_at, lease_owner?, lease_token?, lease_until?, error?, aws_message_id?, sent_timestamp?,
+ * outbound    {subject, html?, text?, attachments? [{filename, type, content}]}  — what goes over SMTP; removed
+ *             once the mail is sent or has failed for good (it may hold secrets the log shows redacted)
+ * creation_timestamp, update_timestamp
+ * </pre>
+ */
+@Component
+public class MailStore {
+
+    public static final String COLLECTION = "mails";
+    public static final String QUEUED = "queued";
+    public static final String SENDING = "sending";
+    public static final String SENT = "sent";
+    public static final String FAILED = "failed";
+
+    private final MongoTemplate mongo;
+
+    public MailStore(MongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void ensureIndexes() {
+        var indexes = mongo.indexOps(COLLECTION);
+        indexes.createIndex(new Index().on("status", Sort.Direction.ASC).on("next_attempt_at", Sort.Direction.ASC)
+                .named("mails_due"));
+        indexes.createIndex(new Index().on("tracking_hash", Sort.Direction.ASC).named("mails_tracking"));
+        indexes.createIndex(new Index().on("request_key", Sort.Direction.ASC).unique().sparse()
+                .named("mails_request"));
+        indexes.createIndex(new Index().on("creation_timestamp", Sort.Direction.DESC).named("mails_created"));
+    }
+
+    /**
+     * Stores a new mail, queued and due now. With a request key already stored, nothing is written and the stored
+     * mail is returned (the request was handled before).
+     */
+    public Document insert(NewMail mail, Instant now) {
+        Document doc = new Document("_id", new ObjectId());
+        if (mail.creatorId() != null) {
+            doc.append("creator_id", mail.creatorId());
+        }
+        doc.append("origin", mail.origin());
+        if (mail.requestKey() != null) {
+            doc.append("request_key", mail.requestKey());
+        }
+        doc.append("recipients", new Document("to", mail.to()).append("cc", mail.cc()).append("bcc", mail.bcc()));
+        doc.append("from", mail.from()).append("reply_to", mail.replyTo());
+        doc.append("subject", Redaction.redact(mail.subject(), mail.secrets()));
+        doc.append("body", Redaction.redact(mail.logBody(), mail.secrets()));
+        if (mail.extra() != null) {
+            mail.extra().forEach((k, v) -> {
+                if (v != null) {
+                    doc.append(k, v);
+                }
+            });
+        }
+        if (mail.content() != null) {
+            doc.append("content", Redaction.redact(mail.content(), mail.secrets()));
+        }
+        doc.append("views", 0).append("tracking_hash", mail.trackingHash());
+        Document outbound = new Document("subject", mail.subject());
+        if (mail.html() != null) {
+            outbound.append("html", mail.html());
+        }
+        if (mail.text() != null) {
+            outbound.append("text", mail.text());
+        }
+        if (mail.attachments() != null && !mail.attachments().isEmpty()) {
+            List<Document> meta = new ArrayList<>();
+            List<Document> files = new ArrayList<>();
+            for (NewMail.Attachment a : mail.attachments()) {
+                meta.add(new Document("filename", a.filename()).append("type", a.type()).append("size", a.content().length));
+                files.add(new Document("filename", a.filename()).append("type", a.type())
+                        .append("content", new Binary(a.content())));
+            }
+            doc.append("attachments_meta", meta);
+            outbound.append("attachments", files);
+        }
+        doc.append("outbound", outbound);
+        Date at = Date.from(now);
+        doc.append("status", QUEUED).append("attempts", 0).append("next_attempt_at", at)
+                .append("creation_timestamp", at).append("update_timestamp", at);
+        try {
+            mongo.insert(doc, COLLECTION);
+            return doc;
+        } catch (DuplicateKeyException e) {
+            Document existing = mongo.findOne(query(where("request_key").is(mail.requestKey())), Document.class,
+                    COLLECTION);
+            if (existing == null) {
+                throw e;
+            }
+            return existing;
+        }
+    }
+
+    /**
+     * Atomically claims the mail that is due first — queued with {@code next_attempt_at <= now}, or being sent by a
+     * worker whose lease ran out — for {@code owner} until {@code now + lease}, with a fresh lease token that every
+     * later update of this attempt must present.
+     */
+    public Optional<Document> claim(String owner, Instant now, java.time.Duration lease) {
+        Date at = Date.from(now);
+        Query due = new Query(new Criteria().orOperator(
+                where("status").is(QUEUED).and("next_attempt_at").lte(at),
+                where("status").is(SENDING).and("lease_until").lte(at)))
+                .with(Sort.by("next_attempt_at", "_id"));
+        Update claim = new Update().set("status", SENDING).set("lease_owner", owner)
+                .set("lease_token", new ObjectId().toHexString()).set("lease_until", Date.from(now.plus(lease)))
+                .inc("attempts", 1).set("update_timestamp", at);
+        return Optional.ofNullable(mongo.findAndModify(due, claim, FindAndModifyOptions.options().returnNew(true),
+                Document.class, COLLECTION));
+    }
+
+    /**
+     * Just before handing the mail to SMTP: confirms this claim still holds (nobody took over after a stalled
+     * worker's lease ran out) and extends the lease for the conversation. False: do not send.
+     */
+    public boolean confirm(Document claimed, Instant now, java.time.Duration lease) {
+        return mongo.updateFirst(holding(claimed, now), new Update().set("lease_until", Date.from(now.plus(lease))),
+                COLLECTION).getMatchedCount() == 1;
+    }
+
+    /** Sent: the outbound copy (and any secret in it) is dropped. */
+    public boolean markSent(Document claimed, String messageId, Instant now) {
+        Update update = new Update().set("status", SENT).set("sent_timestamp", Date.from(now))
+                .set("aws_message_id", messageId).set("update_timestamp", Date.from(now)).unset("outbound")
+                .unset("lease_owner").unset("lease_token").unset("lease_until").unset("next_attempt_at")
+                .unset("error");
+        return mongo.updateFirst(token(claimed), update, COLLECTION).getMatchedCount() == 1;
+    }
+
+    /** A transient failure: queued again, due at {@code retryAt}. */
+    public boolean markRetry(Document claimed, String error, Instant retryAt, Instant now) {
+        Update update = new Update().set("status", QUEUED).set("next_attempt_at", Date.from(retryAt))
+                .set("error", error).set("update_timestamp", Date.from(now))
+                .unset("lease_owner").unset("lease_token").unset("lease_until");
+        return mongo.updateFirst(token(claimed), update, COLLECTION).getMatchedCount() == 1;
+    }
+
+    /** A permanent failure (or too old to retry): recorded on the mail, the outbound copy dropped. */
+    public boolean markFailed(Document claimed, String error, Instant now) {
+        Update update = new Update().set("status", FAILED).set("error", error).set("update_timestamp", Date.from(now))
+                .unset("outbound").unset("lease_owner").unset("lease_token").unset("lease_until")
+                .unset("next_attempt_at");
+        return mongo.updateFirst(token(claimed), update, COLLECTION).getMatchedCount() == 1;
+    }
+
+    private static Query token(Document claimed) {
+        return query(where("_id").is(claimed.get("_id")).and("lease_token").is(claimed.getString("lease_token")));
+    }
+
+    private static Query holding(Document claimed, Instant now) {
+        return query(where("_id").is(claimed.get("_id")).and("lease_token").is(claimed.getString("lease_token"))
+                .and("status").is(SENDING).and("lease_until").gt(Date.from(now)));
+    }
+
+    public long countOpen(String trackingHash) {
+        return mongo.updateMulti(query(where("tracking_hash").is(trackingHash)),
+                new Update().inc("views", 1), COLLECTION).getModifiedCount();
+    }
+
+    public long delete(ObjectId id) {
+        return mongo.remove(query(where("_id").is(id)), COLLECTION).getDeletedCount();
+    }
+
+    public MongoTemplate mongo() {
+        return mongo;
+    }
+
+    /** The earliest {@code next_attempt_at} of a queued mail, for the worker's sleep. */
+    public Optional<Instant> nextDue() {
+        Query q = query(where("status").is(QUEUED)).with(Sort.by("next_attempt_at")).limit(1);
+        q.fields().include("next_attempt_at");
+        Document d = mongo.findOne(q, Document.class, COLLECTION);
+        return d == null || d.getDate("next_attempt_at") == null ? Optional.empty()
+                : Optional.of(d.getDate("next_attempt_at").toInstant());
+    }
+}
