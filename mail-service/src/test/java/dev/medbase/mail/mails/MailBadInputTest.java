@@ -1,5 +1,6 @@
 package dev.medbase.mail.mails;
 
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import dev.medbase.mail.MailProperties;
 import dev.medbase.mail.support.ApiTest;
 import dev.medbase.mail.support.TestSmtp;
-import dev.medbase.mail.support.TestTokens;
 import dev.medbase.mail.support.UsersStub;
 import dev.medbase.platform.events.EventPublisher;
 
@@ -128,7 +128,7 @@ class MailBadInputTest extends ApiTest {
     @Test
     void withoutSendMailsAUserMayOnlyMailTheirOwnActivatedAddress() {
         String userId = new ObjectId().toHexString();
-        String token = TestTokens.user(userId).sign();
+        String token = TestTokens.user(userId).token();
         UsersStub.put(token, "Self@Example.com", true);
         post("/mail/v1/", token, json("{'recipients': {'to': ['self@example.com']}, 'subject': 's', 'body': 'b'}"))
                 .expect(200);
@@ -137,11 +137,11 @@ class MailBadInputTest extends ApiTest {
         post("/mail/v1/", token, json("{'recipients': {'to': ['other@example.com']}, 'subject': 's', 'body': 'b'}"))
                 .expectError(401, 10);
 
-        String inactive = TestTokens.user(new ObjectId()).sign();
+        String inactive = TestTokens.user(new ObjectId()).token();
         UsersStub.put(inactive, "new@example.com", false);
         post("/mail/v1/", inactive, json("{'recipients': {'to': ['new@example.com']}, 'subject': 's', 'body': 'b'}"))
                 .expectError(400, 204);
-        String unknownToUsers = TestTokens.user(new ObjectId()).sign();
+        String unknownToUsers = TestTokens.user(new ObjectId()).token();
         post("/mail/v1/", unknownToUsers, json("{'recipients': {'to': ['x@example.com']}, 'subject': 's', 'body': 'b'}"))
                 .expectError(401, 104);
         assertThat(mongo.count(new org.springframework.data.mongodb.core.query.Query(), "mails")).isEqualTo(1);

@@ -1,5 +1,7 @@
 package dev.medbase.mail.support;
 
+import dev.medbase.platform.testing.MutableClock;
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -43,8 +45,8 @@ public abstract class ApiTest {
     protected static final String ADMIN_ID = new ObjectId().toHexString();
     protected static final String ADMIN = TestTokens.user(ADMIN_ID).permissions("SEND_MAILS", "VIEW_MAILS",
             "DELETE_MAILS", "VIEW_TEMPLATES", "CREATE_TEMPLATES", "UPDATE_TEMPLATES", "DELETE_TEMPLATES",
-            "RESOLVE_TEMPLATES").sign();
-    protected static final String NOBODY = TestTokens.user(new ObjectId()).sign();
+            "RESOLVE_TEMPLATES").token();
+    protected static final String NOBODY = TestTokens.user(new ObjectId()).token();
     private static final String[] COLLECTIONS = {"mails", "templates_v1", "templates_v2", "outbox",
             "processed_events"};
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -1,5 +1,6 @@
 package dev.medbase.mail.support;
 
+import dev.medbase.platform.testing.MutableClock;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;

@@ -1,5 +1,6 @@
 package dev.medbase.mail.templates;
 
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -14,7 +15,6 @@ import tools.jackson.databind.JsonNode;
 import dev.medbase.devstack.infra.ReceivedMail;
 import dev.medbase.mail.support.ApiTest;
 import dev.medbase.mail.support.TestSmtp;
-import dev.medbase.mail.support.TestTokens;
 
 /** {@code /templates/v1} and {@code /templates/v2} over HTTP, and mails sent with either. */
 class TemplatesApiTest extends ApiTest {
@@ -136,7 +136,7 @@ class TemplatesApiTest extends ApiTest {
         post("/templates/v2/welcome_mail/resolve", ADMIN, "{\"inputs\":\"x\"}").expectError(400, 15);
         post("/templates/v2/nope/resolve", ADMIN, "{}").expectError(404, 16);
 
-        String scoped = TestTokens.user(new ObjectId()).permissions("RESOLVE_TEMPLATES:welcome_mail").sign();
+        String scoped = TestTokens.user(new ObjectId()).permissions("RESOLVE_TEMPLATES:welcome_mail").token();
         post("/templates/v2/welcome_mail/resolve", scoped, "{}").expect(200);
         post("/templates/v2/welcome_mail/resolve", NOBODY, "{}").expectError(401, 10);
         post("/templates/v2/welcome_mail/resolve", null, "{}").expectError(401, 104);
