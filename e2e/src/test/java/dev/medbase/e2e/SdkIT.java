@@ -46,7 +46,7 @@ class SdkIT {
 
     /** One script of {@code src/test/js} per service area, each a {@code node:test} suite. */
     @ParameterizedTest
-    @ValueSource(strings = {"auth.test.mjs", "data.test.mjs"})
+    @ValueSource(strings = {"auth.test.mjs", "users.test.mjs", "data.test.mjs", "files.test.mjs"})
     void officialSdk(String script) throws Exception {
         run(List.of("node", "--test", "--test-reporter=spec", script), sdkEnvironment(), 300);
     }

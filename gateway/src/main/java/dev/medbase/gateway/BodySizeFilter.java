@@ -1,5 +1,6 @@
 package dev.medbase.gateway;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -16,19 +17,26 @@ import reactor.core.publisher.Mono;
 /**
  * Refuses bodies over {@code medbase.gateway.max-body-size} (10 MB, as Extra Horizon documents): at once when
  * {@code Content-Length} says so, or as soon as a chunked body crosses the limit while it streams to the service.
+ * File uploads ({@code medbase.gateway.streaming-routes}) are left to file-service, which enforces its own
+ * (configurable) file size limit while streaming them to storage.
  */
 @Component
 public class BodySizeFilter implements GlobalFilter, Ordered {
 
     private final long limit;
+    private final List<Route> streamingRoutes;
 
     public BodySizeFilter(GatewayProperties properties) {
         this.limit = properties.maxBodySize().toBytes();
+        this.streamingRoutes = Route.parseAll(properties.streamingRoutes());
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
+        if (Route.anyMatches(streamingRoutes, request)) {
+            return chain.filter(exchange); // the service streams these and enforces its own limit while reading
+        }
         if (request.getHeaders().getContentLength() > limit) {
             return Mono.error(new BodyTooLargeException(limit));
         }

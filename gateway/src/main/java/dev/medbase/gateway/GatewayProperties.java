@@ -11,11 +11,13 @@ import org.springframework.util.unit.DataSize;
  * expiry, and the per-client-address limit on the token endpoint.
  */
 @ConfigurationProperties("medbase.gateway")
-public record GatewayProperties(DataSize maxBodySize, List<String> publicRoutes, Duration clockSkew,
+public record GatewayProperties(DataSize maxBodySize, List<String> streamingRoutes, List<String> publicRoutes,
+        Duration clockSkew,
         TokenRateLimit tokenRateLimit) {
 
     public GatewayProperties {
         maxBodySize = maxBodySize == null ? DataSize.ofMegabytes(10) : maxBodySize;
+        streamingRoutes = streamingRoutes == null ? List.of() : List.copyOf(streamingRoutes);
         publicRoutes = publicRoutes == null ? List.of() : List.copyOf(publicRoutes);
         clockSkew = clockSkew == null ? Duration.ofSeconds(5) : clockSkew;
         tokenRateLimit = tokenRateLimit == null ? new TokenRateLimit(20, 40) : tokenRateLimit;

@@ -10,15 +10,12 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.pattern.PathPattern;
-import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 
 /**
@@ -37,7 +34,7 @@ public class TokenFilter implements GlobalFilter, Ordered {
     private final ReactiveJwtDecoder decoder;
     private final Clock clock;
     private final GatewayProperties properties;
-    private final List<PublicRoute> publicRoutes;
+    private final List<Route> publicRoutes;
     private final OAuth1Relay oauth1;
     private final RevocationList revocations;
 
@@ -48,7 +45,7 @@ public class TokenFilter implements GlobalFilter, Ordered {
         this.oauth1 = oauth1;
         this.clock = clock;
         this.properties = properties;
-        this.publicRoutes = properties.publicRoutes().stream().map(PublicRoute::parse).toList();
+        this.publicRoutes = Route.parseAll(properties.publicRoutes());
     }
 
     @Override
@@ -80,7 +77,7 @@ public class TokenFilter implements GlobalFilter, Ordered {
     }
 
     private boolean isPublic(ServerHttpRequest request) {
-        return publicRoutes.stream().anyMatch(route -> route.matches(request));
+        return Route.anyMatches(publicRoutes, request);
     }
 
     private static Throwable translate(Throwable e) {
@@ -109,20 +106,4 @@ public class TokenFilter implements GlobalFilter, Ordered {
         return Ordered.HIGHEST_PRECEDENCE + 1;
     }
 
-    /** {@code "POST /users/v1/register"} or {@code "* /users/v1/health"}: a method (or any) and a path pattern. */
-    record PublicRoute(HttpMethod method, PathPattern pattern) {
-        static PublicRoute parse(String spec) {
-            String[] parts = spec.trim().split("\\s+", 2);
-            if (parts.length != 2) {
-                throw new IllegalArgumentException("A public route is 'METHOD /path', got: " + spec);
-            }
-            return new PublicRoute("*".equals(parts[0]) ? null : HttpMethod.valueOf(parts[0]),
-                    PathPatternParser.defaultInstance.parse(parts[1]));
-        }
-
-        boolean matches(ServerHttpRequest request) {
-            return (method == null || method.equals(request.getMethod()))
-                    && pattern.matches(request.getPath().pathWithinApplication());
-        }
-    }
 }

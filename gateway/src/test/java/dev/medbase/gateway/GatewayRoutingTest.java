@@ -329,6 +329,15 @@ class GatewayRoutingTest {
     }
 
     @Test
+    void leavesFileUploadsToFileService() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/files/v1/"))
+                .header("Authorization", "Bearer " + token(KEY, 300))
+                .header("Content-Type", "multipart/form-data; boundary=x").POST(BodyPublishers.ofString("x".repeat(4096)))
+                .build(), BodyHandlers.ofString());
+        assertThat(r.body()).startsWith("files POST /files/v1/ ").endsWith("len=4096");
+    }
+
+    @Test
     void acceptsBodiesWithinTheLimit() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/data/v1/"))
                 .header("Authorization", "Bearer " + token(KEY, 300))
