@@ -88,6 +88,15 @@ public final class Bson {
         return value instanceof Map<?, ?> ? (Map<String, Object>) toJson(value) : new LinkedHashMap<>();
     }
 
+    private static final java.time.format.DateTimeFormatter ISO_MILLIS =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+                    .withZone(java.time.ZoneOffset.UTC);
+
+    /** ISO-8601 in UTC with milliseconds, as the camelCase services write timestamps: 2021-04-20T07:34:08.358Z. */
+    public static String iso(Date date) {
+        return ISO_MILLIS.format(date.toInstant());
+    }
+
     /** A path id: 12 unless 24 hex characters. */
     public static ObjectId id(String text) {
         if (text == null || !ObjectId.isValid(text)) {
