@@ -74,6 +74,14 @@ public class StoredEvents {
                 .map(d -> ((Number) d.get("seq")).longValue()).toList();
     }
 
+    /** The highest sequence number stored, as a list of one (empty when nothing is stored). */
+    public List<Long> lastSeq() {
+        Query query = new Query(where("seq").exists(true)).with(Sort.by(Sort.Order.desc("seq"))).limit(1);
+        query.fields().include("seq").exclude("_id");
+        return mongo.find(query, Document.class, EventStore.COLLECTION).stream()
+                .map(d -> ((Number) d.get("seq")).longValue()).toList();
+    }
+
     /** Stored events with {@code from < seq <= to} that also match {@code filter}, in store order. */
     public List<Document> range(long from, long to, Criteria filter, int limit) {
         Criteria range = where("seq").gt(from).lte(to);
