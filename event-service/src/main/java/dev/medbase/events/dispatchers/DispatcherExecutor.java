@@ -115,8 +115,17 @@ public class DispatcherExecutor implements EventHandler, Housekeeping.Purge {
             finish(record, "failed", e.getMessage());
             return;
         }
-        publisher.publish(new EventEnvelope(record.getString("command_id"), commandType, EventStore.OWN_SOURCE,
-                record.getDate("command_time").toInstant(), event.aggregateId(), content));
+        try {
+            publisher.publish(new EventEnvelope(record.getString("command_id"), commandType, EventStore.OWN_SOURCE,
+                    record.getDate("command_time").toInstant(), event.aggregateId(), content));
+        } catch (IllegalArgumentException tooLarge) {
+            // the content (the event's, twice for a mail) exceeds what an event may carry: retrying cannot help,
+            // and throwing would keep the event from the handlers after this one
+            log.warn("Dispatcher {} action {} cannot run for event {}: {}", dispatcherId, actionId, event.id(),
+                    tooLarge.getMessage());
+            finish(record, "failed", tooLarge.getMessage());
+            return;
+        }
         finish(record, "published", null);
     }
 
