@@ -47,6 +47,8 @@ public class EventsBench {
     private static final Pattern TOTAL = Pattern.compile("\"total\"\\s*:\\s*(\\d+)");
 
     public static void main(String[] args) throws Exception {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN); // the Kafka and MongoDB clients' INFO lines
         String gateway = args[0], kafka = args[1], mongoUri = args[2], clientId = args[3], secret = args[4],
                 email = args[5], password = args[6];
         int rate = Integer.parseInt(args[7]);

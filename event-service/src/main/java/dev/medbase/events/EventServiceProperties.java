@@ -13,6 +13,8 @@ import org.springframework.util.unit.DataSize;
  *
  * @param retention              how long stored events are kept; unset (the default) keeps them forever
  * @param retentionCheckInterval how often expired events, finished webhook deliveries and dispatch records are purged
+ * @param cacheRefresh           how often the dispatchers and webhooks of each event type are read again; changes
+ *                               made through another replica take effect here within this time
  * @param redactKeys             content keys whose values are replaced by {@code "[redacted]"} wherever an event leaves
  *                               the service's trust boundary: the store (so the events API, the stream and replays),
  *                               webhook deliveries. Matched at any depth, ignoring case and underscores
@@ -26,6 +28,7 @@ import org.springframework.util.unit.DataSize;
 public record EventServiceProperties(
         Duration retention,
         @DefaultValue("1h") Duration retentionCheckInterval,
+        @DefaultValue("1s") Duration cacheRefresh,
         @DefaultValue({"activation_hash", "reset_hash", "pin_code", "password", "new_password", "secret",
                 "client_secret", "access_token", "refresh_token"}) List<String> redactKeys,
         @DefaultValue Custom custom,

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,7 +31,6 @@ import dev.medbase.events.Housekeeping;
 import dev.medbase.events.store.EventStore;
 import dev.medbase.events.web.Bson;
 import dev.medbase.platform.events.EventEnvelope;
-import dev.medbase.platform.events.EventHandler;
 import dev.medbase.platform.events.EventPublisher;
 
 /**
@@ -50,7 +48,7 @@ import dev.medbase.platform.events.EventPublisher;
  * service's own, among them the commands) never trigger dispatchers, so no dispatcher can feed itself.
  */
 @Component
-public class DispatcherExecutor implements EventHandler, Housekeeping.Purge {
+public class DispatcherExecutor implements Housekeeping.Purge {
 
     private static final Logger log = LoggerFactory.getLogger(DispatcherExecutor.class);
 
@@ -75,14 +73,11 @@ public class DispatcherExecutor implements EventHandler, Housekeeping.Purge {
                 .named("creation_timestamp"));
     }
 
-    @Override
-    public Collection<String> topics() {
-        return EventStore.topicsOf(EventStore.SOURCES.stream()
-                .filter(source -> !source.equals(EventStore.OWN_SOURCE)).toList());
-    }
-
-    @Override
+    /** Runs the dispatchers of the event's type (none for this service's own events). */
     public void handle(EventEnvelope event) {
+        if (EventStore.OWN_SOURCE.equals(event.source())) {
+            return;
+        }
         for (Document dispatcher : dispatchers.forEventType(event.type())) {
             Date created = dispatcher.getDate("creationTimestamp");
             if (created != null && event.time().isBefore(created.toInstant())) {
@@ -243,7 +238,7 @@ public class DispatcherExecutor implements EventHandler, Housekeeping.Purge {
 
     @Override
     public String name() {
-        return "DispatcherExecutor";
+        return "dispatch records";
     }
 
     @Override

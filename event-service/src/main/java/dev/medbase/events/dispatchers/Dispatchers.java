@@ -24,6 +24,8 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.medbase.events.ByTypeCache;
+import dev.medbase.events.EventServiceProperties;
 import dev.medbase.events.web.Bson;
 import dev.medbase.events.web.JsonBody;
 import dev.medbase.platform.error.ExhError;
@@ -69,9 +71,13 @@ public class Dispatchers {
     private final Actions actions;
     private final EventPublisher events;
     private final Clock clock;
+    private final ByTypeCache byType;
 
-    public Dispatchers(MongoTemplate mongo, JsonMapper json, EventPublisher events, Clock clock) {
+    public Dispatchers(MongoTemplate mongo, JsonMapper json, EventPublisher events, Clock clock,
+                       EventServiceProperties properties) {
         this.mongo = mongo;
+        this.byType = new ByTypeCache(() -> mongo.findAll(Document.class, COLLECTION),
+                d -> List.of(d.getString("eventType")), null, properties.cacheRefresh());
         this.actions = new Actions(json);
         this.events = events;
         this.clock = clock;
@@ -84,9 +90,9 @@ public class Dispatchers {
         return RqlPaging.find(mongo, RQL.toQuery(rql), rql, Document.class, COLLECTION, Dispatchers::wire);
     }
 
-    /** The dispatchers of an event type (for the executor). */
+    /** The dispatchers of an event type (for the executor), from the cache. */
     List<Document> forEventType(String eventType) {
-        return mongo.find(query(where("eventType").is(eventType)), Document.class, COLLECTION);
+        return byType.get(eventType);
     }
 
     /** {@code {name?, description?, eventType, actions?: [..], tags?}}. */
@@ -225,6 +231,7 @@ public class Dispatchers {
 
     /** dispatcher_created / _updated / _deleted on medbase.events, keyed by the dispatcher. */
     private void announce(String type, Document dispatcher, String change, Document action) {
+        byType.invalidate();
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("id", dispatcher.getObjectId("_id").toHexString());
         content.put("event_type", dispatcher.getString("eventType"));

@@ -18,7 +18,6 @@ import org.springframework.stereotype.Component;
 
 import dev.medbase.events.web.Bson;
 import dev.medbase.platform.events.EventEnvelope;
-import dev.medbase.platform.events.EventHandler;
 import dev.medbase.platform.events.EventTopics;
 
 /**
@@ -33,9 +32,10 @@ import dev.medbase.platform.events.EventTopics;
  *  stored_at    Date}
  * </pre>
  * the ExH event object plus where it came from. A redelivered event hits the same {@code _id} and is ignored.
+ * Fed by {@link dev.medbase.events.EventIngest}.
  */
 @Component
-public class EventStore implements EventHandler {
+public class EventStore {
 
     public static final String COLLECTION = "events";
     /** The source (and topic suffix) of events posted to {@code POST /events/v1/}. */
@@ -69,18 +69,8 @@ public class EventStore implements EventHandler {
         return sources.stream().map(EventTopics::forSource).toList();
     }
 
-    @Override
-    public Collection<String> topics() {
-        return topicsOf(SOURCES);
-    }
-
     Redactor redactor() {
         return redactor;
-    }
-
-    @Override
-    public void handle(EventEnvelope event) {
-        store(event);
     }
 
     /**
@@ -90,8 +80,10 @@ public class EventStore implements EventHandler {
      */
     public boolean store(EventEnvelope event) {
         Object id = Bson.storedId(event.id());
-        if (mongo.exists(query(where("_id").is(id)), COLLECTION)) {
-            return false; // at-least-once delivery: the same event again changes nothing
+        // Redeliveries are caught before this by the consumer's dedupe, and by the unique _id below. Custom events
+        // come back from Kafka after POST stored them: look first, so they do not take a sequence number in vain.
+        if (CUSTOM_SOURCE.equals(event.source()) && mongo.exists(query(where("_id").is(id)), COLLECTION)) {
+            return false;
         }
         Document document = new Document("_id", id)
                 .append("type", event.type())

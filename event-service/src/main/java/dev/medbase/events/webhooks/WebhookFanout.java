@@ -1,16 +1,13 @@
 package dev.medbase.events.webhooks;
 
-import java.util.Collection;
 import java.util.Date;
 
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 
-import dev.medbase.events.store.EventStore;
 import dev.medbase.events.store.Redactor;
 import dev.medbase.events.web.Bson;
 import dev.medbase.platform.events.EventEnvelope;
-import dev.medbase.platform.events.EventHandler;
 
 /**
  * Queues each event of every topic for the enabled webhooks of its type that existed when it happened (older events
@@ -18,7 +15,7 @@ import dev.medbase.platform.events.EventHandler;
  * do the sending.
  */
 @Component
-class WebhookFanout implements EventHandler {
+public class WebhookFanout {
 
     private final Webhooks webhooks;
     private final WebhookDeliveries deliveries;
@@ -32,12 +29,6 @@ class WebhookFanout implements EventHandler {
         this.redactor = redactor;
     }
 
-    @Override
-    public Collection<String> topics() {
-        return EventStore.topicsOf(EventStore.SOURCES);
-    }
-
-    @Override
     public void handle(EventEnvelope event) {
         Document body = null;
         boolean queued = false;

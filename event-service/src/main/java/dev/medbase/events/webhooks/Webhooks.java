@@ -21,6 +21,8 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
+import dev.medbase.events.ByTypeCache;
+import dev.medbase.events.EventServiceProperties;
 import dev.medbase.events.web.Bson;
 import dev.medbase.events.web.JsonBody;
 import dev.medbase.platform.error.ExhError;
@@ -65,10 +67,13 @@ public class Webhooks {
     private final WebhookDeliveries deliveries;
     private final EventPublisher events;
     private final Clock clock;
+    private final ByTypeCache byType;
 
     public Webhooks(MongoTemplate mongo, TargetGuard guard, WebhookDeliveries deliveries, EventPublisher events,
-                    Clock clock) {
+                    Clock clock, EventServiceProperties properties) {
         this.mongo = mongo;
+        this.byType = new ByTypeCache(() -> mongo.find(query(where("enabled").is(true)), Document.class, COLLECTION),
+                w -> w.getList("event_types", String.class), ALL_TYPES, properties.cacheRefresh());
         this.guard = guard;
         this.deliveries = deliveries;
         this.events = events;
@@ -163,10 +168,9 @@ public class Webhooks {
         return webhook;
     }
 
-    /** Enabled webhooks for an event type (for the fan-out). */
+    /** Enabled webhooks for an event type (for the fan-out), from the cache. */
     List<Document> forEventType(String type) {
-        return mongo.find(query(where("enabled").is(true).and("event_types").in(type, ALL_TYPES)), Document.class,
-                COLLECTION);
+        return byType.get(type);
     }
 
     private String url(JsonBody body, String url) {
@@ -188,6 +192,7 @@ public class Webhooks {
     }
 
     private void announce(String type, Document webhook, String change) {
+        byType.invalidate();
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("id", webhook.getObjectId("_id").toHexString());
         content.put("event_types", webhook.get("event_types"));
