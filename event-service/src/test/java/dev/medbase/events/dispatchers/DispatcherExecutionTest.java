@@ -185,6 +185,19 @@ class DispatcherExecutionTest extends EventServiceTest {
         await().atMost(GENEROUS).until(() -> records(eventId).size() == 1);
     }
 
+    @Test
+    void dispatchRecordsArePurgedAfterTheirRetention() {
+        String type = uniqueType("recorded");
+        post("/dispatchers/v1/", ADMIN, DispatchersApiTest.dispatcher(type, DispatchersApiTest.taskAction()))
+                .assertOk();
+        EventEnvelope event = event(type, "users", Map.of());
+        executor.handle(event);
+        assertThat(executor.purge(CLOCK.instant().plus(Duration.ofDays(29)))).isZero();
+        assertThat(records(event.id())).hasSize(1);
+        assertThat(executor.purge(CLOCK.instant().plus(Duration.ofDays(31)))).isGreaterThanOrEqualTo(1);
+        assertThat(records(event.id())).isEmpty();
+    }
+
     private List<Document> records(String eventId) {
         return mongo.find(Query.query(Criteria.where("event_id").is(eventId)), Document.class, "dispatches");
     }

@@ -229,6 +229,22 @@ class WebhookDeliveryTest extends EventServiceTest {
                 .isZero();
     }
 
+    @Test
+    void finishedDeliveriesArePurgedAfterTheirRetentionPendingOnesStay() {
+        String type = uniqueType("purged");
+        RECEIVER.answer("/purged-failing", 500);
+        JsonNode done = register("/purged-ok", List.of(type));
+        JsonNode failing = register("/purged-failing", List.of(type));
+        fanout.handle(event(type, "users", Map.of()));
+        awaitDelivery(done, d -> d.get("status").asString().equals("succeeded"));
+        awaitDelivery(failing, d -> d.get("attempts").asInt() == 1);
+
+        assertThat(deliveries.purge(CLOCK.instant().plus(Duration.ofDays(29)))).isZero();
+        assertThat(deliveries.purge(CLOCK.instant().plus(Duration.ofDays(31)))).isGreaterThanOrEqualTo(1);
+        assertThat(deliveries(done, "")).isEmpty();
+        assertThat(deliveries(failing, "")).hasSize(1);
+    }
+
     private JsonNode register(String path, List<String> types) {
         return post("/events/v1/webhooks", ADMIN, Map.of("url", RECEIVER.url(path), "event_types", types))
                 .assertOk().body();
