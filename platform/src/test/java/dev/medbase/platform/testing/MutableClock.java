@@ -5,14 +5,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
-/** A clock tests move by hand, so expiries, lockouts and intervals are tested without sleeping. */
+/**
+ * A clock tests move by hand, so expiries, lockouts and intervals are tested without sleeping. It starts at whole
+ * milliseconds, the precision MongoDB stores dates in, so times read back from the database compare equal.
+ */
 public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
     public MutableClock() {
-        this(Instant.now());
+        this(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     }
 
     public MutableClock(Instant start) {
@@ -21,7 +25,7 @@ public final class MutableClock extends Clock {
 
     /** Back to the real current time. */
     public void reset() {
-        now = Instant.now();
+        now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
     public void set(Instant instant) {
