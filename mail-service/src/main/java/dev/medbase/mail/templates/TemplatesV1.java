@@ -1,10 +1,7 @@
 package dev.medbase.mail.templates;
 
-import static org.springframework.data.mongodb.core.query.Criteria.where;
-import static org.springframework.data.mongodb.core.query.Query.query;
 
 import java.time.Clock;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -13,10 +10,7 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -57,21 +51,20 @@ public class TemplatesV1 {
             .build();
 
     private final MongoTemplate mongo;
+    private final TemplateCollection store;
     private final VelocityRenderer velocity;
     private final MailProperties properties;
-    private final Clock clock;
 
     public TemplatesV1(MongoTemplate mongo, VelocityRenderer velocity, MailProperties properties, Clock clock) {
         this.mongo = mongo;
+        this.store = new TemplateCollection(mongo, COLLECTION, clock);
         this.velocity = velocity;
         this.properties = properties;
-        this.clock = clock;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void ensureIndexes() {
-        mongo.indexOps(COLLECTION).createIndex(new Index().on("name", Sort.Direction.ASC).unique()
-                .named("templates_v1_name"));
+        store.ensureUniqueName();
     }
 
     public PageEnvelope<Map<String, Object>> find(RqlQuery rql) {
@@ -82,36 +75,21 @@ public class TemplatesV1 {
         Body body = Body.of(json);
         Document doc = new Document("_id", new ObjectId());
         apply(body, doc, true);
-        Date now = Date.from(clock.instant());
-        doc.append("creationTimestamp", now).append("updateTimestamp", now);
-        try {
-            mongo.insert(doc, COLLECTION);
-        } catch (DuplicateKeyException e) {
-            throw duplicate(doc.getString("name"));
-        }
-        return wire(doc);
+        return wire(store.insert(doc));
     }
 
     public Map<String, Object> update(String templateId, JsonNode json) {
         ObjectId id = Body.id("templateId", templateId);
         Body body = Body.of(json);
-        Document doc = mongo.findById(id, Document.class, COLLECTION);
-        if (doc == null) {
-            throw new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION);
-        }
+        Document doc = store.byId(id).orElseThrow(() -> new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION));
         apply(body, doc, false);
-        doc.put("updateTimestamp", Date.from(clock.instant()));
-        try {
-            mongo.save(doc, COLLECTION);
-        } catch (DuplicateKeyException e) {
-            throw duplicate(doc.getString("name"));
-        }
+        store.save(doc);
         return wire(doc);
     }
 
     public Map<String, Object> delete(String templateId) {
         ObjectId id = Body.id("templateId", templateId);
-        long n = mongo.remove(query(where("_id").is(id)), COLLECTION).getDeletedCount();
+        long n = store.delete(id);
         if (n == 0) {
             throw new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION);
         }
@@ -120,19 +98,16 @@ public class TemplatesV1 {
 
     public Document get(String templateId) {
         ObjectId id = Body.id("templateId", templateId);
-        Document doc = mongo.findById(id, Document.class, COLLECTION);
-        if (doc == null) {
-            throw new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION);
-        }
+        Document doc = store.byId(id).orElseThrow(() -> new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION));
         return doc;
     }
 
     public Optional<Document> byId(ObjectId id) {
-        return Optional.ofNullable(mongo.findById(id, Document.class, COLLECTION));
+        return store.byId(id);
     }
 
     public Optional<Document> byName(String name) {
-        return Optional.ofNullable(mongo.findOne(query(where("name").is(name)), Document.class, COLLECTION));
+        return store.byName(name);
     }
 
     /** Resolves every field with the content (validated against the schema first). */
@@ -195,11 +170,6 @@ public class TemplatesV1 {
         if (body.has("localizations")) {
             doc.put("localizations", Localizations.read("localizations", body.get("localizations")));
         }
-    }
-
-    private static ExhException duplicate(String name) {
-        return new ExhException(ExhError.RESOURCE_ALREADY_EXISTS_EXCEPTION,
-                "A template named '" + name + "' already exists");
     }
 
     static Map<String, Object> wire(Document doc) {

@@ -1,10 +1,7 @@
 package dev.medbase.mail.templates;
 
-import static org.springframework.data.mongodb.core.query.Criteria.where;
-import static org.springframework.data.mongodb.core.query.Query.query;
 
 import java.time.Clock;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,10 +11,7 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
@@ -56,21 +50,20 @@ public class TemplatesV2 {
             .build();
 
     private final MongoTemplate mongo;
+    private final TemplateCollection store;
     private final HandlebarsRenderer handlebars;
     private final MailProperties properties;
-    private final Clock clock;
 
     public TemplatesV2(MongoTemplate mongo, HandlebarsRenderer handlebars, MailProperties properties, Clock clock) {
         this.mongo = mongo;
+        this.store = new TemplateCollection(mongo, COLLECTION, clock);
         this.handlebars = handlebars;
         this.properties = properties;
-        this.clock = clock;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void ensureIndexes() {
-        mongo.indexOps(COLLECTION).createIndex(new Index().on("name", Sort.Direction.ASC).unique()
-                .named("templates_v2_name"));
+        store.ensureUniqueName();
     }
 
     public PageEnvelope<Map<String, Object>> find(RqlQuery rql) {
@@ -81,32 +74,20 @@ public class TemplatesV2 {
         Body body = Body.of(json);
         Document doc = new Document("_id", new ObjectId());
         apply(body, doc, true);
-        Date now = Date.from(clock.instant());
-        doc.append("creationTimestamp", now).append("updateTimestamp", now);
-        try {
-            mongo.insert(doc, COLLECTION);
-        } catch (DuplicateKeyException e) {
-            throw duplicate(doc.getString("name"));
-        }
-        return wire(doc);
+        return wire(store.insert(doc));
     }
 
     public Map<String, Object> update(String idOrName, JsonNode json) {
         Body body = Body.of(json);
         Document doc = get(idOrName);
         apply(body, doc, false);
-        doc.put("updateTimestamp", Date.from(clock.instant()));
-        try {
-            mongo.save(doc, COLLECTION);
-        } catch (DuplicateKeyException e) {
-            throw duplicate(doc.getString("name"));
-        }
+        store.save(doc);
         return Wire.affected(1);
     }
 
     public Map<String, Object> delete(String idOrName) {
         Document doc = get(idOrName);
-        return Wire.affected(mongo.remove(query(where("_id").is(doc.get("_id"))), COLLECTION).getDeletedCount());
+        return Wire.affected(store.delete(doc.get("_id")));
     }
 
     /** By id when the value is an ObjectId naming a template, else by name; 16 when neither. */
@@ -119,20 +100,20 @@ public class TemplatesV2 {
             return Optional.empty();
         }
         if (ObjectId.isValid(idOrName)) {
-            Document byId = mongo.findById(new ObjectId(idOrName), Document.class, COLLECTION);
-            if (byId != null) {
-                return Optional.of(byId);
+            Optional<Document> byId = store.byId(new ObjectId(idOrName));
+            if (byId.isPresent()) {
+                return byId;
             }
         }
         return byName(idOrName);
     }
 
     public Optional<Document> byId(ObjectId id) {
-        return Optional.ofNullable(mongo.findById(id, Document.class, COLLECTION));
+        return store.byId(id);
     }
 
     public Optional<Document> byName(String name) {
-        return Optional.ofNullable(mongo.findOne(query(where("name").is(name)), Document.class, COLLECTION));
+        return store.byName(name);
     }
 
     /** Resolves every output with the inputs (checked against the declared types first). */
@@ -191,11 +172,6 @@ public class TemplatesV2 {
         if (body.has("localizations")) {
             doc.put("localizations", Localizations.read("localizations", body.get("localizations")));
         }
-    }
-
-    private static ExhException duplicate(String name) {
-        return new ExhException(ExhError.RESOURCE_ALREADY_EXISTS_EXCEPTION,
-                "A template named '" + name + "' already exists");
     }
 
     static Map<String, Object> wire(Document doc) {
