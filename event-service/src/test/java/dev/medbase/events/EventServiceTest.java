@@ -1,5 +1,6 @@
 package dev.medbase.events;
 
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;

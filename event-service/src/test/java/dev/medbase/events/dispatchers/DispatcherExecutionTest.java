@@ -1,5 +1,6 @@
 package dev.medbase.events.dispatchers;
 
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,7 +18,6 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
 import dev.medbase.events.EventServiceTest;
-import dev.medbase.events.TestTokens;
 import dev.medbase.platform.events.EventEnvelope;
 
 /**
@@ -90,7 +90,7 @@ class DispatcherExecutionTest extends EventServiceTest {
         assertThat(taskCommand.time()).isEqualTo(CLOCK.instant().truncatedTo(ChronoUnit.MILLIS));
 
         // the commands are stored too, with the secret in the copied content redacted
-        String viewer = TestTokens.token("VIEW_EVENTS");
+        String viewer = TestTokens.withPermissions("VIEW_EVENTS");
         await().atMost(GENEROUS).until(() -> get("/events/v1/?eq(id," + mailCommand.id() + ")", viewer)
                 .body().get("data").size() == 1);
         assertThat(get("/events/v1/?eq(id," + mailCommand.id() + ")", viewer).body().get("data").get(0)
@@ -128,7 +128,7 @@ class DispatcherExecutionTest extends EventServiceTest {
                 .satisfies(r -> assertThat(r.getString("status")).isEqualTo("published"));
 
         // and the copies are one event to whoever consumes them: the store keeps it once
-        String viewer = TestTokens.token("VIEW_EVENTS");
+        String viewer = TestTokens.withPermissions("VIEW_EVENTS");
         await().atMost(GENEROUS).until(() -> get("/events/v1/?eq(id," + commandId + ")", viewer)
                 .body().get("page").get("total").asInt() == 1);
     }
@@ -177,7 +177,7 @@ class DispatcherExecutionTest extends EventServiceTest {
     @Test
     void customEventsTriggerDispatchers() {
         String type = uniqueType("custom_thing");
-        String creator = TestTokens.token("CREATE_EVENTS");
+        String creator = TestTokens.withPermissions("CREATE_EVENTS");
         post("/dispatchers/v1/", ADMIN, DispatchersApiTest.dispatcher(type, DispatchersApiTest.taskAction()))
                 .assertOk();
         String eventId = post("/events/v1/", creator, Map.of("type", type, "content", Map.of("x", 1))).assertOk()

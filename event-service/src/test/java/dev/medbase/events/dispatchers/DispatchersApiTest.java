@@ -1,5 +1,6 @@
 package dev.medbase.events.dispatchers;
 
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -13,12 +14,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.events.EventServiceTest;
-import dev.medbase.events.TestTokens;
 
 /** {@code /dispatchers/v1} with the SDK's wire shapes ({@code src/services/dispatchers}). */
 class DispatchersApiTest extends EventServiceTest {
 
-    static final String ADMIN = TestTokens.token("VIEW_DISPATCHERS", "CREATE_DISPATCHERS", "UPDATE_DISPATCHERS",
+    static final String ADMIN = TestTokens.withPermissions("VIEW_DISPATCHERS", "CREATE_DISPATCHERS", "UPDATE_DISPATCHERS",
             "DELETE_DISPATCHERS");
     static final String TEMPLATE = "5e9fff9d90135a2a9a718e2f";
 
@@ -150,7 +150,7 @@ class DispatchersApiTest extends EventServiceTest {
     void permissions() {
         String id = post("/dispatchers/v1", ADMIN, Map.of("eventType", "p")).body().get("id").asString();
         String action = post("/dispatchers/v1/" + id + "/actions", ADMIN, taskAction()).body().get("id").asString();
-        String nobody = TestTokens.token("VIEW_EVENTS");
+        String nobody = TestTokens.withPermissions("VIEW_EVENTS");
         for (String token : new String[] {null, nobody}) {
             int code = token == null ? 104 : 10;
             get("/dispatchers/v1/", token).assertError(401, code);
@@ -162,9 +162,9 @@ class DispatchersApiTest extends EventServiceTest {
             delete("/dispatchers/v1/" + id + "/actions/" + action, token).assertError(401, code);
         }
         // each permission opens its own door only
-        get("/dispatchers/v1/", TestTokens.token("CREATE_DISPATCHERS")).assertError(401, 10);
-        delete("/dispatchers/v1/" + id, TestTokens.token("UPDATE_DISPATCHERS")).assertError(401, 10);
-        assertThat(get("/dispatchers/v1/?eq(id," + id + ")", TestTokens.token("VIEW_DISPATCHERS")).status())
+        get("/dispatchers/v1/", TestTokens.withPermissions("CREATE_DISPATCHERS")).assertError(401, 10);
+        delete("/dispatchers/v1/" + id, TestTokens.withPermissions("UPDATE_DISPATCHERS")).assertError(401, 10);
+        assertThat(get("/dispatchers/v1/?eq(id," + id + ")", TestTokens.withPermissions("VIEW_DISPATCHERS")).status())
                 .isEqualTo(200);
     }
 

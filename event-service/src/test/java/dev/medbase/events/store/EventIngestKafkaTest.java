@@ -1,5 +1,6 @@
 package dev.medbase.events.store;
 
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,7 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.medbase.devstack.infra.EmbeddedKafka;
 import dev.medbase.devstack.infra.SharedTestInfra;
 import dev.medbase.events.EventServiceApplication;
-import dev.medbase.events.TestTokens;
 import dev.medbase.platform.events.EventCodec;
 import dev.medbase.platform.events.EventEnvelope;
 import dev.medbase.platform.events.EventPublisher;

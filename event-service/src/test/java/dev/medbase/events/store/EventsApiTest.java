@@ -1,5 +1,6 @@
 package dev.medbase.events.store;
 
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,14 +18,13 @@ import tools.jackson.databind.JsonNode;
 
 import dev.medbase.events.EventServiceProperties;
 import dev.medbase.events.EventServiceTest;
-import dev.medbase.events.TestTokens;
 import dev.medbase.platform.events.EventEnvelope;
 
 /** {@code GET /events/v1/{rql}} and {@code POST /events/v1/} over HTTP, asserting the wire JSON of contract §10. */
 class EventsApiTest extends EventServiceTest {
 
-    static final String VIEWER = TestTokens.token("VIEW_EVENTS");
-    static final String CREATOR = TestTokens.token("CREATE_EVENTS", "VIEW_EVENTS");
+    static final String VIEWER = TestTokens.withPermissions("VIEW_EVENTS");
+    static final String CREATOR = TestTokens.withPermissions("CREATE_EVENTS", "VIEW_EVENTS");
 
     @Autowired
     EventStore store;
@@ -146,9 +146,9 @@ class EventsApiTest extends EventServiceTest {
     @Test
     void permissions() {
         get("/events/v1/", null).assertError(401, 104);
-        get("/events/v1/", TestTokens.token("CREATE_EVENTS")).assertError(401, 10);
+        get("/events/v1/", TestTokens.withPermissions("CREATE_EVENTS")).assertError(401, 10);
         post("/events/v1/", null, Map.of("type", "x")).assertError(401, 104);
-        post("/events/v1/", TestTokens.token("VIEW_EVENTS"), Map.of("type", "x")).assertError(401, 10);
+        post("/events/v1/", TestTokens.withPermissions("VIEW_EVENTS"), Map.of("type", "x")).assertError(401, 10);
         get("/events/v1/", "not-a-token").assertError(401, 117);
     }
 

@@ -1,5 +1,6 @@
 package dev.medbase.events.stream;
 
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -21,14 +22,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.events.EventServiceTest;
-import dev.medbase.events.TestTokens;
 import dev.medbase.events.store.EventStore;
 import dev.medbase.platform.events.EventEnvelope;
 
 /** {@code GET /events/v1/stream}: Server-Sent Events of stored events, filtered by RQL, resumable. */
 class EventStreamTest extends EventServiceTest {
 
-    static final String VIEWER = TestTokens.token("VIEW_EVENTS", "CREATE_EVENTS");
+    static final String VIEWER = TestTokens.withPermissions("VIEW_EVENTS", "CREATE_EVENTS");
 
     @Autowired
     EventStore store;
@@ -133,7 +133,7 @@ class EventStreamTest extends EventServiceTest {
     @Test
     void permissionsAndBadRql() {
         send("GET", "/events/v1/stream", null, null, null).assertError(401, 104);
-        get("/events/v1/stream", TestTokens.token("CREATE_EVENTS")).assertError(401, 10);
+        get("/events/v1/stream", TestTokens.withPermissions("CREATE_EVENTS")).assertError(401, 10);
         get("/events/v1/stream?eq(type,", VIEWER).assertError(400, 19);
         get("/events/v1/stream?eq(password,x)", VIEWER).assertError(400, 19);
         // asked for as browsers do, the error is still the ExH JSON body

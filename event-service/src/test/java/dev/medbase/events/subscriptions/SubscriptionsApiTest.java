@@ -1,5 +1,6 @@
 package dev.medbase.events.subscriptions;
 
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -10,12 +11,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.events.EventServiceTest;
-import dev.medbase.events.TestTokens;
 
 /** {@code GET /events/v1/subscriptions{rql}} and {@code POST /events/v1/subscriptions} (contract §10, NICE). */
 class SubscriptionsApiTest extends EventServiceTest {
 
-    static final String ADMIN = TestTokens.token("VIEW_SUBSCRIPTIONS", "CREATE_SUBSCRIPTIONS");
+    static final String ADMIN = TestTokens.withPermissions("VIEW_SUBSCRIPTIONS", "CREATE_SUBSCRIPTIONS");
 
     @Test
     void createAndFind() {
@@ -47,8 +47,8 @@ class SubscriptionsApiTest extends EventServiceTest {
     @Test
     void permissionsAndBadInput() {
         get("/events/v1/subscriptions", null).assertError(401, 104);
-        get("/events/v1/subscriptions", TestTokens.token("CREATE_SUBSCRIPTIONS")).assertError(401, 10);
-        post("/events/v1/subscriptions", TestTokens.token("VIEW_SUBSCRIPTIONS"), Map.of()).assertError(401, 10);
+        get("/events/v1/subscriptions", TestTokens.withPermissions("CREATE_SUBSCRIPTIONS")).assertError(401, 10);
+        post("/events/v1/subscriptions", TestTokens.withPermissions("VIEW_SUBSCRIPTIONS"), Map.of()).assertError(401, 10);
 
         Map<String, Object> version = Map.of("major", 1, "minor", 0, "patch", 0);
         post("/events/v1/subscriptions", ADMIN, "{").assertError(400, 22);

@@ -1,5 +1,6 @@
 package dev.medbase.events.webhooks;
 
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,7 +15,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.events.EventServiceTest;
-import dev.medbase.events.TestTokens;
 import dev.medbase.events.store.EventStore;
 import dev.medbase.platform.events.EventEnvelope;
 
@@ -168,7 +168,7 @@ class WebhookDeliveryTest extends EventServiceTest {
             sendToKafka(events.toArray(EventEnvelope[]::new));
 
             await().atMost(GENEROUS).until(() -> RECEIVER.requests("/fast").size() == 3);
-            String viewer = TestTokens.token("VIEW_EVENTS");
+            String viewer = TestTokens.withPermissions("VIEW_EVENTS");
             assertThat(get("/events/v1/?eq(type," + type + ")", viewer).body().get("page").get("total").asInt())
                     .isEqualTo(3);
             // one request of the slow webhook is held; its others wait their turn (per-webhook concurrency 1)

@@ -1,5 +1,6 @@
 package dev.medbase.events.webhooks;
 
+import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -11,12 +12,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.events.EventServiceTest;
-import dev.medbase.events.TestTokens;
 
 /** Webhook registration over HTTP: {@code /events/v1/webhooks} (extension). */
 class WebhooksApiTest extends EventServiceTest {
 
-    static final String ADMIN = TestTokens.token("VIEW_WEBHOOKS", "CREATE_WEBHOOKS", "UPDATE_WEBHOOKS",
+    static final String ADMIN = TestTokens.withPermissions("VIEW_WEBHOOKS", "CREATE_WEBHOOKS", "UPDATE_WEBHOOKS",
             "DELETE_WEBHOOKS", "VIEW_EVENTS");
 
     @Test
@@ -68,7 +68,7 @@ class WebhooksApiTest extends EventServiceTest {
         String id = post("/events/v1/webhooks", ADMIN, Map.of("url", "http://127.0.0.1:9/p", "event_types",
                 List.of("x"))).assertOk().body().get("id").asString();
         String delivery = new ObjectId().toHexString();
-        String nobody = TestTokens.token("VIEW_EVENTS", "CREATE_EVENTS");
+        String nobody = TestTokens.withPermissions("VIEW_EVENTS", "CREATE_EVENTS");
         for (String token : new String[] {null, nobody}) {
             int code = token == null ? 104 : 10;
             get("/events/v1/webhooks", token).assertError(401, code);
@@ -81,9 +81,9 @@ class WebhooksApiTest extends EventServiceTest {
                     .assertError(401, code);
             post("/events/v1/webhooks/" + id + "/replay", token, Map.of("from_timestamp", 0)).assertError(401, code);
         }
-        get("/events/v1/webhooks", TestTokens.token("CREATE_WEBHOOKS")).assertError(401, 10);
-        delete("/events/v1/webhooks/" + id, TestTokens.token("UPDATE_WEBHOOKS")).assertError(401, 10);
-        post("/events/v1/webhooks/" + id + "/replay", TestTokens.token("VIEW_WEBHOOKS"), Map.of("from_timestamp", 0))
+        get("/events/v1/webhooks", TestTokens.withPermissions("CREATE_WEBHOOKS")).assertError(401, 10);
+        delete("/events/v1/webhooks/" + id, TestTokens.withPermissions("UPDATE_WEBHOOKS")).assertError(401, 10);
+        post("/events/v1/webhooks/" + id + "/replay", TestTokens.withPermissions("VIEW_WEBHOOKS"), Map.of("from_timestamp", 0))
                 .assertError(401, 10);
     }
 

@@ -49,6 +49,11 @@ public final class TestTokens {
         return "http://127.0.0.1:" + jwks.getAddress().getPort() + "/internal/jwks";
     }
 
+    /** The token of a fresh user holding these global permissions. */
+    public static String withPermissions(String... permissions) {
+        return user().permissions(permissions).token();
+    }
+
     /** A caller with a fresh user id. */
     public static Builder user() {
         return new Builder(new ObjectId().toHexString());
