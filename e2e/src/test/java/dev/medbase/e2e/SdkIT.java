@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.medbase.devstack.Stack;
@@ -44,9 +44,15 @@ class SdkIT {
         }
     }
 
-    /** One script of {@code src/test/js} per service area, each a {@code node:test} suite. */
+    /** Every {@code *.test.mjs} of {@code src/test/js}: one {@code node:test} suite per service area. */
+    static List<String> scripts() throws IOException {
+        try (var files = Files.list(SOURCES)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".test.mjs")).sorted().toList();
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"auth.test.mjs", "users.test.mjs", "data.test.mjs", "files.test.mjs"})
+    @MethodSource("scripts")
     void officialSdk(String script) throws Exception {
         run(List.of("node", "--test", "--test-reporter=spec", script), sdkEnvironment(), 300);
     }
