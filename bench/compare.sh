@@ -10,19 +10,27 @@
 # Usage: bench/compare.sh            full run: 100k documents, 10k users, 20 s per run, concurrency 16, mixed 1/16/64
 # Settings (environment): BENCH_DOCS [100000] BENCH_USERS [10000] BENCH_SECONDS [20] BENCH_WARMUP [5]
 #   BENCH_MAX_REQUESTS [200000] BENCH_CONCURRENCY [16] BENCH_MIXED [1,16,64] BENCH_ONLY [all; e.g. query,mixed]
-#   BENCH_PORT_BASE [18000]: gateway +80, services +81..+87, MongoDB +17, Kafka +92, SMTP +25, mail UI +26, Parse +90
+#   BENCH_PORT_BASE [first free of 23000, 24000, …]: gateway +80, services +81..+87, MongoDB +17, Kafka +92, SMTP +25, mail UI +26, Parse +90
 #   BENCH_JVM [prod]: prod = C2 + parallel GC + 512 MiB heaps for the service JVMs; devstack = the devstack defaults
 #   (C1 only, serial GC, 128 MiB); or set MEDBASE_JVM_OPTS yourself. BENCH_JFR [0]: 1 records JFR profiles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
-B="${BENCH_PORT_BASE:-18000}"
+# Other stacks may run on this machine: take the first base (from 23000 on, step 1000) whose ports are all free.
+ports_free() { for o in 17 25 26 80 81 82 83 84 85 86 87 90 92; do
+  (exec 3<>"/dev/tcp/127.0.0.1/$(($1 + o))") 2>/dev/null && return 1; done; return 0; }
+B="${BENCH_PORT_BASE:-}"
+if [ -z "$B" ]; then
+  for B in $(seq 23000 1000 40000); do ports_free "$B" && break; done
+fi
 export MEDBASE_PORT=$((B + 80)) MEDBASE_AUTH_PORT=$((B + 81)) MEDBASE_USERS_PORT=$((B + 82)) \
   MEDBASE_DATA_PORT=$((B + 83)) MEDBASE_FILES_PORT=$((B + 84)) MEDBASE_TASKS_PORT=$((B + 85)) \
   MEDBASE_EVENTS_PORT=$((B + 86)) MEDBASE_MAIL_PORT=$((B + 87)) MEDBASE_MONGO_PORT=$((B + 17)) \
   MEDBASE_KAFKA_PORT=$((B + 92)) MEDBASE_SMTP_PORT=$((B + 25)) MEDBASE_MAIL_UI_PORT=$((B + 26))
 PARSE_PORT=$((B + 90))
 export MEDBASE_DATA_DIR="$(mktemp -d "${TMPDIR:-/tmp}/medbase-compare-XXXXXX")"
+# A busy machine may take minutes to start seven JVMs.
+export MEDBASE_START_TIMEOUT="${MEDBASE_START_TIMEOUT:-600}"
 export MEDBASE_GATEWAY_TOKENRATELIMIT_PERSECOND=1000000
 export MEDBASE_GATEWAY_TOKENRATELIMIT_BURST=1000000
 OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"

@@ -342,8 +342,9 @@ async function run(product, spec, connections, seconds, record) {
   const requests = steps.map((s) => {
     const headers = s.auth === false ? { ...(product === parse ? parse.base : {}), 'content-type': 'application/json' }
       : s.master ? parse.master : product.headers;
-    return { method: s.method, path: s.path ?? '/', body: s.body, headers,
-      setupRequest: s.dynamic ? (req) => ({ ...req, ...s.dynamic() }) : undefined };
+    const req = { method: s.method, path: s.path ?? '/', body: s.body, headers };
+    if (s.dynamic) req.setupRequest = (r) => ({ ...r, ...s.dynamic() });
+    return req;
   });
   const hist = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
   let non2xx = 0;
