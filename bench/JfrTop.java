@@ -13,7 +13,7 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Summarises the JFR recordings of bench/compare.sh (BENCH_JFR=1) as Markdown: per service JVM, the methods where
  * CPU samples were taken (top frame, "self"), the Medbase methods on the sampled stacks ("total", the first
- * dev.medbase frame of each stack) and the allocation by class. Usage: java bench/JfrTop.java <dir> [top]
+ * dev.medbase frame of each stack), the library the CPU went to and the allocation by class. Usage: java bench/JfrTop.java <dir> [top]
  */
 public class JfrTop {
 
@@ -26,7 +26,8 @@ public class JfrTop {
         System.out.println("# JFR hot spots (execution samples of the benchmark run)\n");
         for (Path file : files) {
             String service = "?";
-            Map<String, Long> self = new HashMap<>(), medbase = new HashMap<>(), alloc = new HashMap<>();
+            Map<String, Long> self = new HashMap<>(), medbase = new HashMap<>(), packages = new HashMap<>(),
+                    alloc = new HashMap<>();
             long samples = 0;
             for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
                 String type = e.getEventType().getName();
@@ -39,6 +40,7 @@ public class JfrTop {
                     }
                     samples++;
                     self.merge(frame(st.getFrames().get(0)), 1L, Long::sum);
+                    packages.merge(library(st.getFrames().get(0)), 1L, Long::sum);
                     for (RecordedFrame f : st.getFrames()) {
                         if (f.getMethod().getType().getName().startsWith("dev.medbase.")) {
                             medbase.merge(frame(f), 1L, Long::sum);
@@ -54,6 +56,7 @@ public class JfrTop {
             }
             System.out.printf("## %s (%s, %d CPU samples)%n%n", service, file.getFileName(), samples);
             print("top frames (self)", self, samples, top, "%");
+            print("library of the top frame (self)", packages, samples, top, "%");
             print("innermost Medbase frame on the stack", medbase, samples, top, "%");
             long allocTotal = alloc.values().stream().mapToLong(Long::longValue).sum();
             print("allocation by class (sampled weight)", alloc, Math.max(1, allocTotal), 8, "%");
@@ -72,6 +75,12 @@ public class JfrTop {
         String type = f.getMethod().getType().getName();
         return type.substring(type.lastIndexOf('.') + 1) + "." + f.getMethod().getName() + " ("
                 + type.substring(0, Math.max(0, type.lastIndexOf('.'))) + ")";
+    }
+
+    /** The first three segments of the top frame's package: which library the CPU went to. */
+    static String library(RecordedFrame f) {
+        String[] parts = f.getMethod().getType().getName().split("\\.");
+        return String.join(".", java.util.Arrays.copyOf(parts, Math.min(3, Math.max(1, parts.length - 1))));
     }
 
     static void print(String title, Map<String, Long> counts, long total, int top, String unit) {

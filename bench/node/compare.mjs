@@ -402,8 +402,11 @@ function report(meta, rows) {
   L.push('Server CPU is in % of one core over the timed run (the machine has ' + os.cpus().length + '); Medbase = '
     + 'gateway + every service JVM, Parse = its node process; "db" is the shared devstack JVM (MongoDB-wire server '
     + 'and Kafka). Memory is the largest resident set seen during the run.', '');
-  L.push('| workload | product | conn. | requests | req/s | p50 ms | p95 ms | p99 ms | errors | server CPU % | server RSS MiB | db CPU % | load 1m |');
-  L.push('| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
+  L.push('"server CPU ms/req" is the server CPU time per completed request (less sensitive than req/s to other load on '
+    + 'the machine, but it includes JIT compilation and the background work of idle services). A run with 0 requests '
+    + 'completed none within its time: each connection still had its request in flight when it stopped.', '');
+  L.push('| workload | product | conn. | requests | req/s | p50 ms | p95 ms | p99 ms | errors | server CPU % | server CPU ms/req | server RSS MiB | db CPU % | load 1m |');
+  L.push('| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
   for (const r of rows) {
     const res = r.resources || {};
     const serverGroups = Object.keys(res).filter((g) => (r.product === 'Parse' ? g.startsWith('Parse')
@@ -412,13 +415,15 @@ function report(meta, rows) {
     const db = Object.keys(res).find((g) => g.startsWith('db'));
     const errs = r.errors + (Object.keys(r.statuses).length ? ` (${Object.entries(r.statuses).map(([k, v]) => `${k}×${v}`).join(', ')})` : '');
     L.push(`| ${r.workload} | ${r.product} | ${r.connections} | ${r.requests} | ${f1(r.rps)} | ${r.p50.toFixed(1)} | `
-      + `${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${errs} | ${f1(cpu)} | ${f1(rss)} | ${db ? f1(res[db].cpu) : ''} | `
+      + `${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${errs} | ${f1(cpu)} | `
+      + `${r.requests ? f1((cpu / 100) * r.seconds * 1000 / r.requests) : 'n/a'} | ${f1(rss)} | ${db ? f1(res[db].cpu) : ''} | `
       + `${r.load.map((x) => x.toFixed(1)).join('→')} |`);
   }
   L.push('', '## Ratio Medbase / Parse', '', '| workload | conn. | req/s ratio | p99 ratio (lower is better for Medbase) |', '| --- | --: | --: | --: |');
   for (const m of rows.filter((r) => r.product === 'Medbase')) {
     const p = rows.find((r) => r.product === 'Parse' && r.workload === m.workload && r.connections === m.connections);
-    if (p) L.push(`| ${m.workload} | ${m.connections} | ${(m.rps / p.rps).toFixed(2)} | ${(m.p99 / p.p99).toFixed(2)} |`);
+    const ratio = (a, b) => (a > 0 && b > 0 ? (a / b).toFixed(2) : 'n/a');
+    if (p) L.push(`| ${m.workload} | ${m.connections} | ${ratio(m.rps, p.rps)} | ${ratio(m.p99, p.p99)} |`);
   }
   L.push('', '## Medbase processes per workload (CPU % of one core / max RSS MiB)', '');
   const groups = [...new Set(rows.flatMap((r) => Object.keys(r.resources || {})))].filter((g) => !g.startsWith('Parse'));
