@@ -13,26 +13,30 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Summarises the JFR recordings of bench/compare.sh (BENCH_JFR=1) as Markdown: per service JVM, the methods where
  * CPU samples were taken (top frame, "self"), the Medbase methods on the sampled stacks ("total", the first
- * dev.medbase frame of each stack), the library the CPU went to and the allocation by class. Usage: java bench/JfrTop.java <dir> [top]
+ * dev.medbase frame of each stack), the library the CPU went to and the allocation by class. Usage: java bench/JfrTop.java <dir> [since] [top]
  */
 public class JfrTop {
 
     public static void main(String[] args) throws Exception {
-        int top = args.length > 1 ? Integer.parseInt(args[1]) : 12;
+        // Only the benchmark's window counts, not the JVM's start-up: events from `since` on (an ISO instant).
+        java.time.Instant since = args.length > 1 ? java.time.Instant.parse(args[1].trim()) : java.time.Instant.MIN;
+        int top = args.length > 2 ? Integer.parseInt(args[2]) : 12;
         List<Path> files;
         try (Stream<Path> s = Files.list(Path.of(args[0]))) {
             files = s.filter(p -> p.toString().endsWith(".jfr")).sorted().toList();
         }
-        System.out.println("# JFR hot spots (execution samples of the benchmark run)\n");
+        System.out.println("# JFR hot spots (execution samples from " + since + " on)\n");
         for (Path file : files) {
             String service = "?";
             Map<String, Long> self = new HashMap<>(), medbase = new HashMap<>(), packages = new HashMap<>(),
-                    alloc = new HashMap<>();
+                    alloc = new HashMap<>(), modes = new HashMap<>();
             long samples = 0;
             for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
                 String type = e.getEventType().getName();
                 if (type.equals("jdk.JVMInformation")) {
                     service = serviceName(e.getString("javaArguments"));
+                } else if (e.getStartTime().isBefore(since)) {
+                    continue;
                 } else if (type.equals("jdk.ExecutionSample")) {
                     RecordedStackTrace st = e.getStackTrace();
                     if (st == null || st.getFrames().isEmpty()) {
@@ -41,6 +45,8 @@ public class JfrTop {
                     samples++;
                     self.merge(frame(st.getFrames().get(0)), 1L, Long::sum);
                     packages.merge(library(st.getFrames().get(0)), 1L, Long::sum);
+                    // "Interpreted" top frames mean the JIT had not compiled that code yet (warm-up, starved CPU)
+                    modes.merge(st.getFrames().get(0).getType(), 1L, Long::sum);
                     for (RecordedFrame f : st.getFrames()) {
                         if (f.getMethod().getType().getName().startsWith("dev.medbase.")) {
                             medbase.merge(frame(f), 1L, Long::sum);
@@ -55,6 +61,7 @@ public class JfrTop {
                 continue;
             }
             System.out.printf("## %s (%s, %d CPU samples)%n%n", service, file.getFileName(), samples);
+            print("top frame compiled by", modes, samples, top, "%");
             print("top frames (self)", self, samples, top, "%");
             print("library of the top frame (self)", packages, samples, top, "%");
             print("innermost Medbase frame on the stack", medbase, samples, top, "%");

@@ -95,7 +95,8 @@ kill "$PARSE_PID" 2>/dev/null || true
 PARSE_PID=""
 ./medbase stop >/dev/null 2>&1 || true
 if [ "${BENCH_JFR:-0}" = 1 ] && ls "$JFR_DIR"/*.jfr >/dev/null 2>&1; then
-  java bench/JfrTop.java "$JFR_DIR" >"$OUT/hotspots.md" && echo "== JFR hot spots: $OUT/hotspots.md"
+  java bench/JfrTop.java "$JFR_DIR" "$(cat "$OUT/workloads-start.txt")" >"$OUT/hotspots.md" \
+    && echo "== JFR hot spots: $OUT/hotspots.md"
 fi
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== report: $OUT/report.md"

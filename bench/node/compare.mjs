@@ -470,6 +470,8 @@ async function main() {
     ['update', 'update', c], ['users filter (#5)', 'users', c], ['users/me', 'me', c],
     ...cfg.mixed.map((m) => ['mixed 80/20', 'mixed', m])];
   const rows = [];
+  // Where the profiles of the workloads begin (bench/JfrTop.java leaves the start-up and seeding out).
+  fs.writeFileSync(path.join(cfg.out, 'workloads-start.txt'), new Date().toISOString() + '\n');
   for (const [workload, key, connections] of plan) {
     if (cfg.only && !cfg.only.includes(key)) continue;
     for (const product of [medbase, parse]) {
