@@ -42,7 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * request, with which path and headers.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "medbase.gateway.max-body-size=1KB", "medbase.gateway.revocation-refresh=0s",
+        "medbase.gateway.max-body-size=1KB", "medbase.gateway.revocation-refresh=200ms",
         "medbase.gateway.token-rate-limit.per-second=0.001",
         "medbase.gateway.token-rate-limit.burst=3"})
 class GatewayRoutingTest {
