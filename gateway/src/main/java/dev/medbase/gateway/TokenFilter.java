@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.nimbusds.jose.KeySourceException;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -37,6 +39,10 @@ public class TokenFilter implements GlobalFilter, Ordered {
     private final List<Route> publicRoutes;
     private final OAuth1Relay oauth1;
     private final RevocationList revocations;
+    /** Verified tokens by their exact text: an app repeats one token for its whole life (expiry and revocation are
+     *  still checked per request). Cleared when full: at worst a live token is verified once more. */
+    private final Map<String, Jwt> verified = new ConcurrentHashMap<>();
+    private static final int MAX_REMEMBERED = 10_000;
 
     public TokenFilter(ReactiveJwtDecoder decoder, Clock clock, GatewayProperties properties, OAuth1Relay oauth1,
             RevocationList revocations) {
@@ -63,12 +69,24 @@ public class TokenFilter implements GlobalFilter, Ordered {
                     : Mono.error(GatewayException.of(401, 104, "USER_NOT_AUTHENTICATED_EXCEPTION",
                             "The user is not authenticated"));
         }
-        return decoder.decode(authorization.substring(7).trim())
-                .onErrorMap(TokenFilter::translate)
+        return verify(authorization.substring(7).trim())
                 .flatMap(jwt -> expired(jwt) ? Mono.error(GatewayException.of(401, 118,
                         "ACCESS_TOKEN_EXPIRED_EXCEPTION", "The access token is expired"))
                         : revocations.isRevoked(jwt.getId()).flatMap(revoked -> revoked
                                 ? Mono.<Void>error(unknown()) : chain.filter(exchange)));
+    }
+
+    private Mono<Jwt> verify(String token) {
+        Jwt known = verified.get(token);
+        if (known != null) {
+            return Mono.just(known);
+        }
+        return decoder.decode(token).onErrorMap(TokenFilter::translate).doOnNext(jwt -> {
+            if (verified.size() >= MAX_REMEMBERED) {
+                verified.clear();
+            }
+            verified.put(token, jwt);
+        });
     }
 
     private boolean expired(Jwt jwt) {

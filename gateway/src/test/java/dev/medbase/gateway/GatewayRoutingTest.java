@@ -42,7 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * request, with which path and headers.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "medbase.gateway.max-body-size=1KB", "medbase.gateway.revocation-refresh=0s",
+        "medbase.gateway.max-body-size=1KB", "medbase.gateway.revocation-refresh=200ms", "medbase.gateway.clock-skew=0s",
         "medbase.gateway.token-rate-limit.per-second=0.001",
         "medbase.gateway.token-rate-limit.burst=3"})
 class GatewayRoutingTest {
@@ -293,6 +293,16 @@ class GatewayRoutingTest {
         HttpResponse<String> garbage = anonymousGet("/users/v1/me", "Authorization", "Bearer garbage");
         assertThat(garbage.statusCode()).isEqualTo(401);
         assertThat(garbage.body()).contains("\"code\":117", "ACCESS_TOKEN_UNKNOWN_EXCEPTION");
+    }
+
+    @Test
+    void aTokenAlreadyAcceptedIs118OnceItExpires() throws Exception {
+        String token = token(KEY, 2);
+        assertThat(anonymousGet("/users/v1/me", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        Thread.sleep(2_100); // the gateway remembers verified tokens; their expiry must still apply
+        HttpResponse<String> expired = anonymousGet("/users/v1/me", "Authorization", "Bearer " + token);
+        assertThat(expired.statusCode()).isEqualTo(401);
+        assertThat(expired.body()).contains("\"code\":118");
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
@@ -157,8 +158,23 @@ public class ExhErrorHandler {
 
     @ExceptionHandler(Exception.class)
     public ResponseEntity<Map<String, Object>> unexpected(Exception e) {
+        if (clientWentAway(e)) {
+            // the caller closed the connection mid-request: nobody to answer, nothing failed on our side
+            log.debug("Client went away: {}", e.toString());
+            return null;
+        }
         log.error("Unexpected failure", e);
         return response(ExhError.SERVER_EXCEPTION, ExhError.SERVER_EXCEPTION.defaultMessage());
+    }
+
+    private static boolean clientWentAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AsyncRequestNotUsableException
+                    || t.getClass().getName().equals("org.apache.catalina.connector.ClientAbortException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String path(JacksonException e) {

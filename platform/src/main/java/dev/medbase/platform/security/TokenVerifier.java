@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import com.nimbusds.jose.KeySourceException;
@@ -23,6 +24,10 @@ import dev.medbase.platform.error.ExhException;
  * Verifies an access token (RS256 JWT from auth-service, keys from its JWKS) and turns it into a {@link Caller}.
  * Failures carry the codes the SDK acts on (contract §2.8): 117 unknown/invalid → the SDK refreshes; 118 expired →
  * the SDK refreshes; an unreachable JWKS is 503 code 4, so a key-server outage never logs users out.
+ *
+ * <p>A verified token is remembered (by its exact text, until the process has seen {@value #MAX_REMEMBERED} others):
+ * an app sends the same token with every request for its few minutes of life, and the RS256 check and claim parsing
+ * are the largest per-request cost of a service. Expiry and revocation are still checked on every request.
  */
 public class TokenVerifier {
 
@@ -30,6 +35,11 @@ public class TokenVerifier {
     private final Clock clock;
     private final Duration clockSkew;
     private final RevokedTokens revoked;
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    static final int MAX_REMEMBERED = 10_000;
+
+    private record Verified(Caller caller, String jti, Instant expiresAt) {}
 
     /** @param decoder verifies signature and issuer only; expiry is checked here, to tell 118 from 117 */
     public TokenVerifier(JwtDecoder decoder, Clock clock, Duration clockSkew) {
@@ -45,6 +55,24 @@ public class TokenVerifier {
     }
 
     public Caller verify(String token) {
+        Verified known = verified.get(token);
+        if (known == null) {
+            known = decode(token);
+            if (verified.size() >= MAX_REMEMBERED) {
+                verified.clear(); // simple bound; at worst each live token is verified once more
+            }
+            verified.put(token, known);
+        }
+        if (Instant.now(clock).isAfter(known.expiresAt().plus(clockSkew))) {
+            throw new ExhException(ExhError.ACCESS_TOKEN_EXPIRED_EXCEPTION);
+        }
+        if (known.jti() != null && revoked.isRevoked(known.jti())) {
+            throw unknown();
+        }
+        return known.caller();
+    }
+
+    private Verified decode(String token) {
         Jwt jwt;
         try {
             jwt = decoder.decode(token);
@@ -58,14 +86,15 @@ public class TokenVerifier {
             throw unknown();
         }
         Instant expiresAt = jwt.getExpiresAt();
-        if (expiresAt == null || Instant.now(clock).isAfter(expiresAt.plus(clockSkew))) {
+        if (expiresAt == null) {
             throw new ExhException(ExhError.ACCESS_TOKEN_EXPIRED_EXCEPTION);
         }
-        if (jwt.getSubject() == null || (jwt.getId() != null && revoked.isRevoked(jwt.getId()))) {
+        if (jwt.getSubject() == null) {
             throw unknown();
         }
-        return new Caller(jwt.getSubject(), jwt.getClaimAsString("aid"), strings(jwt.getClaim("permissions")),
-                strings(jwt.getClaim("patient_groups")), staffGroups(jwt.getClaim("staff_groups")));
+        return new Verified(new Caller(jwt.getSubject(), jwt.getClaimAsString("aid"),
+                strings(jwt.getClaim("permissions")), strings(jwt.getClaim("patient_groups")),
+                staffGroups(jwt.getClaim("staff_groups"))), jwt.getId(), expiresAt);
     }
 
     private static ExhException unknown() {
@@ -85,7 +114,7 @@ public class TokenVerifier {
         if (claim instanceof Map<?, ?> map) {
             map.forEach((group, permissions) -> {
                 if (group instanceof String id) {
-                    groups.put(id, strings(permissions instanceof Collection<?> ? permissions : List.of()));
+                    groups.put(id, Set.copyOf(strings(permissions instanceof Collection<?> ? permissions : List.of())));
                 }
             });
         }

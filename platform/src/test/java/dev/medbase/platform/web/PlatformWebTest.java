@@ -12,6 +12,12 @@ import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
+import dev.medbase.platform.error.ExhErrorHandler;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -31,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The shared web conventions, checked on the wire of a real server. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "medbase.service.prefix=/things/v1", "medbase.web.max-body-size=1KB"})
+@ExtendWith(OutputCaptureExtension.class)
 class PlatformWebTest {
 
     @SpringBootApplication
@@ -172,6 +179,17 @@ class PlatformWebTest {
         HttpResponse<String> r = send(at("/things/v1/boom"));
         assertError(r, 500, ExhError.SERVER_EXCEPTION);
         assertThat(r.body()).doesNotContain("secret internal detail");
+    }
+
+    @Autowired
+    ExhErrorHandler handler;
+
+    @Test
+    void aClientThatWentAwayIsNoServerFailure(CapturedOutput output) {
+        assertThat(handler.unexpected(new AsyncRequestNotUsableException("Broken pipe"))).isNull();
+        assertThat(output).doesNotContain("Unexpected failure");
+        assertThat(handler.unexpected(new IllegalStateException("x")).getStatusCode().value()).isEqualTo(500);
+        assertThat(output).contains("Unexpected failure");
     }
 
     @Test
