@@ -15,6 +15,8 @@ const server = new ParseServer({
   logLevel: 'warn',
   verbose: false,
   silent: true,
+  // its log files go to the run's directory (PARSE_LOGS, set by compare.sh), never into the repository
+  logsFolder: process.env.PARSE_LOGS || `${process.env.TMPDIR || '/tmp'}/parse-logs`,
   // No per-address rate limit is configured by default; masterKeyIps open to loopback for the setup calls.
   masterKeyIps: ['127.0.0.1', '::1'],
 });
