@@ -90,6 +90,7 @@ public abstract class AuthIntegrationTest {
                         "spring.mongodb.uri=" + SharedTestInfra.mongoUri("medbase-users-it"),
                         "spring.kafka.bootstrap-servers=" + SharedTestInfra.kafkaBootstrapServers(),
                         "medbase.service.prefix=/users/v1",
+                        "spring.jackson.property-naming-strategy=SNAKE_CASE", // user-service's wire casing
                         "medbase.events.source=users",
                         "medbase.bootstrap.admin-email=" + ADMIN_EMAIL,
                         "medbase.bootstrap.admin-password=" + ADMIN_PASSWORD,

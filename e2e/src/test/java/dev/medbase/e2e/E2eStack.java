@@ -38,7 +38,8 @@ final class E2eStack implements BeforeAllCallback {
                 Path data = Files.createTempDirectory(repo.resolve("e2e/target"), "stack-");
                 StackConfig config = StackConfig.builder(data, repo)
                         .freePorts()
-                        .startTimeout(Duration.ofSeconds(240))
+                        // seconds; -De2e.start-timeout=600 on a busy machine
+                        .startTimeout(Duration.ofSeconds(Long.getLong("e2e.start-timeout", 240)))
                         .extraEnvironment(Map.of(
                                 "MEDBASE_AUTH_ACCESSTOKENLIFETIME", ACCESS_TOKEN_LIFETIME.toSeconds() + "s"))
                         .build();

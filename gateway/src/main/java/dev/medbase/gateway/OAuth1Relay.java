@@ -64,6 +64,12 @@ class OAuth1Relay {
 
     static String signedUrl(ServerHttpRequest request) {
         URI uri = request.getURI();
+        return signedOrigin(request) + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    /** {@code scheme://host[:port]} as the client saw the gateway. */
+    static String signedOrigin(ServerHttpRequest request) {
+        URI uri = request.getURI();
         HttpHeaders headers = request.getHeaders();
         String proto = first(headers.getFirst("X-Forwarded-Proto"));
         String host = first(headers.getFirst("X-Forwarded-Host"));
@@ -73,8 +79,7 @@ class OAuth1Relay {
         if (host == null) {
             host = uri.getRawAuthority();
         }
-        return (proto == null ? uri.getScheme() : proto) + "://" + host + uri.getRawPath()
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        return (proto == null ? uri.getScheme() : proto) + "://" + host;
     }
 
     private static String first(String header) {

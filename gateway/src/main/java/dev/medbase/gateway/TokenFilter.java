@@ -33,6 +33,9 @@ import reactor.core.publisher.Mono;
 @Component
 public class TokenFilter implements GlobalFilter, Ordered {
 
+    /** The origin ({@code scheme://host[:port]}) an OAuth1 client signed, for auth-service (see {@link #filter}). */
+    static final String SIGNED_ORIGIN = "X-OAuth1-Signed-Origin";
+
     private final ReactiveJwtDecoder decoder;
     private final Clock clock;
     private final GatewayProperties properties;
@@ -55,15 +58,19 @@ public class TokenFilter implements GlobalFilter, Ordered {
     }
 
     @Override
-    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        ServerHttpRequest request = exchange.getRequest();
-        String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, "OAuth ", 0, 6) && !isPublic(request)) {
+    public Mono<Void> filter(ServerWebExchange original, GatewayFilterChain chain) {
+        String authorization = original.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        boolean oauth = authorization != null && authorization.regionMatches(true, 0, "OAuth ", 0, 6);
+        if (oauth && !isPublic(original.getRequest())) {
             // verified once by auth-service; the service receives a short-lived bearer token instead
-            return oauth1.bearerFor(request, authorization).flatMap(bearer -> chain.filter(exchange.mutate()
-                    .request(r -> r.headers(h -> h.set(HttpHeaders.AUTHORIZATION, "Bearer " + bearer))).build()));
+            return oauth1.bearerFor(original.getRequest(), authorization).flatMap(bearer -> chain.filter(original
+                    .mutate().request(r -> r.headers(h -> h.set(HttpHeaders.AUTHORIZATION, "Bearer " + bearer)))
+                    .build()));
         }
-        // Other schemes (HTTP Basic client authentication on the token endpoint) carry no user: public routes only.
+        ServerWebExchange exchange = withSignedOrigin(original, oauth);
+        ServerHttpRequest request = exchange.getRequest();
+        // Other schemes (HTTP Basic client authentication on the token endpoint, consumer-signed OAuth1 requests)
+        // carry no user: public routes only.
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return isPublic(request) ? chain.filter(exchange)
                     : Mono.error(GatewayException.of(401, 104, "USER_NOT_AUTHENTICATED_EXCEPTION",
@@ -87,6 +94,24 @@ public class TokenFilter implements GlobalFilter, Ordered {
             }
             verified.put(token, jwt);
         });
+    }
+
+    /**
+     * Consumer-signed OAuth1 requests (login, MFA, SSO consume) are checked by auth-service itself, which sees
+     * neither the Host the client signed (the proxied request carries auth-service's) nor X-Forwarded-* (removed on
+     * the way): the gateway names the origin in {@link #SIGNED_ORIGIN}. A value sent by a client never passes.
+     */
+    private static ServerWebExchange withSignedOrigin(ServerWebExchange exchange, boolean oauth) {
+        if (!oauth && !exchange.getRequest().getHeaders().containsHeader(SIGNED_ORIGIN)) {
+            return exchange;
+        }
+        String origin = oauth ? OAuth1Relay.signedOrigin(exchange.getRequest()) : null;
+        return exchange.mutate().request(r -> r.headers(h -> {
+            h.remove(SIGNED_ORIGIN);
+            if (origin != null) {
+                h.set(SIGNED_ORIGIN, origin);
+            }
+        })).build();
     }
 
     private boolean expired(Jwt jwt) {

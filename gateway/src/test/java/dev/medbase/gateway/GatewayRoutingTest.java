@@ -105,6 +105,7 @@ class GatewayRoutingTest {
                 + " rid=" + exchange.getRequestHeaders().getFirst("X-Request-Id")
                 + " user=" + exchange.getRequestHeaders().getFirst("X-Forwarded-User")
                 + " authz=" + String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")).split(" ")[0]
+                + " origin=" + exchange.getRequestHeaders().getFirst("X-OAuth1-Signed-Origin")
                 + " len=" + length;
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(200, body.length);
@@ -263,8 +264,21 @@ class GatewayRoutingTest {
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(
                 URI.create("http://localhost:" + port + "/auth/v2/oauth1/tokens")).header("Authorization",
                 "OAuth oauth_consumer_key=\"ck\"").POST(BodyPublishers.ofString("{}")).build(), BodyHandlers.ofString());
-        assertThat(login.body()).startsWith("auth POST /auth/v2/oauth1/tokens ").contains(" authz=OAuth ");
+        assertThat(login.body()).startsWith("auth POST /auth/v2/oauth1/tokens ").contains(" authz=OAuth ")
+                .contains(" origin=http://localhost:" + port + " "); // what the client signed, for auth-service
         assertThat(VERIFIED.get()).isNull();
+        // behind a TLS-terminating proxy; a client cannot choose the origin itself
+        HttpResponse<String> proxied = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/auth/v2/oauth1/tokens/mfa")).header("Authorization",
+                "OAuth oauth_consumer_key=\"ck\"").header("X-Forwarded-Proto", "https")
+                .header("X-Forwarded-Host", "api.example.com").header("X-OAuth1-Signed-Origin", "http://evil")
+                .POST(BodyPublishers.ofString("{}")).build(), BodyHandlers.ofString());
+        assertThat(proxied.body()).contains(" origin=https://api.example.com ");
+        HttpResponse<String> forged = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/auth/v2/oidc/providers/p/oAuth2Login"))
+                .header("X-OAuth1-Signed-Origin", "http://evil").POST(BodyPublishers.ofString("{}")).build(),
+                BodyHandlers.ofString());
+        assertThat(forged.body()).contains(" origin=null ");
     }
 
     @Test

@@ -146,7 +146,19 @@ class OAuth1Controller {
         return out;
     }
 
+    /**
+     * The origin the client signed: named by the gateway ({@code X-OAuth1-Signed-Origin}, which it sets itself and
+     * never passes from a client), else {@code X-Forwarded-Proto} / {@code X-Forwarded-Host} of a proxy, else the
+     * request's own. A wrong origin only makes the signature check fail.
+     */
     private OAuth1Verifier.Verified consumer(HttpServletRequest request) {
+        String signedOrigin = first(request.getHeader("X-OAuth1-Signed-Origin"));
+        if (signedOrigin != null) {
+            URI origin = origin(signedOrigin);
+            return verifier.verify(request.getMethod(), OAuth1Signature.baseUrl(origin.getScheme(),
+                    origin.getRawAuthority(), request.getRequestURI()), request.getQueryString(),
+                    request.getHeader("Authorization"), false);
+        }
         String proto = first(request.getHeader("X-Forwarded-Proto"));
         String host = first(request.getHeader("X-Forwarded-Host"));
         if (host == null) {
@@ -159,6 +171,18 @@ class OAuth1Controller {
                 request.getRequestURI());
         return verifier.verify(request.getMethod(), base, request.getQueryString(),
                 request.getHeader("Authorization"), false);
+    }
+
+    private static URI origin(String value) {
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() != null && uri.getRawAuthority() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // refused below
+        }
+        throw new ExhException(ExhError.OAUTH_SIGNATURE_EXCEPTION, "The signed origin cannot be read");
     }
 
     private static String first(String header) {

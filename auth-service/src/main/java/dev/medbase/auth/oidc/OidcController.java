@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.medbase.auth.applications.Applications;
+import dev.medbase.auth.mfa.PresenceTokens;
 import dev.medbase.auth.support.AffectedRecords;
 import dev.medbase.auth.support.Ids;
 import dev.medbase.auth.tokens.Sessions;
@@ -31,7 +32,8 @@ import dev.medbase.platform.security.Caller;
  * {@code VIEW_OIDC_PROVIDERS}, {@code UPDATE_OIDC_PROVIDER}, {@code DELETE_OIDC_PROVIDER}), by name for the anonymous
  * URL generation and login. {@code oAuth2Login} authenticates the OAuth2 client like the token endpoint (body
  * and/or HTTP Basic) but fails with the standard ExH body; it answers the §5.1 token response.
- * Login attempts: {@code VIEW_OIDC_LOGIN_ATTEMPTS}.
+ * Login attempts: {@code VIEW_OIDC_LOGIN_ATTEMPTS}. Linking needs an authenticated user and their presence token
+ * (132); unlinking {@code UNLINK_USER_FROM_OIDC}.
  */
 @RestController
 class OidcController {
@@ -40,12 +42,15 @@ class OidcController {
     private final OidcLogin login;
     private final Applications applications;
     private final Sessions sessions;
+    private final PresenceTokens presence;
 
-    OidcController(OidcProviders providers, OidcLogin login, Applications applications, Sessions sessions) {
+    OidcController(OidcProviders providers, OidcLogin login, Applications applications, Sessions sessions,
+            PresenceTokens presence) {
         this.providers = providers;
         this.login = login;
         this.applications = applications;
         this.sessions = sessions;
+        this.presence = presence;
     }
 
     @PostMapping({"/auth/v2/oidc/providers", "/auth/v2/oidc/providers/"})
@@ -116,6 +121,32 @@ class OidcController {
         String userId = login.login(name, code);
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).header("Pragma", "no-cache")
                 .body(sessions.start(userId, client.applicationId(), "oidc"));
+    }
+
+    /** Links the caller (presence token: their password, recently) to a provider account. */
+    @PostMapping("/auth/v2/oidc/providers/{name}/link")
+    AffectedRecords link(Caller caller, @PathVariable String name,
+            @RequestBody(required = false) Map<String, Object> body) {
+        String userId = caller.requireUser().userId();
+        if (body == null) {
+            throw new ExhException(ExhError.EMPTY_BODY_EXCEPTION);
+        }
+        String presenceToken = string(body, "presenceToken");
+        String code = string(body, "authorizationCode");
+        if (presenceToken == null || code == null) {
+            throw new ExhException(ExhError.MISSING_REQUIRED_FIELDS_EXCEPTION,
+                    "Fields 'presenceToken' and 'authorizationCode' are required");
+        }
+        presence.require(presenceToken, userId);
+        login.link(name, code, userId);
+        return new AffectedRecords(1);
+    }
+
+    @PostMapping("/auth/v2/oidc/users/{userId}/unlink")
+    AffectedRecords unlink(Caller caller, @PathVariable String userId) {
+        caller.requirePermission("UNLINK_USER_FROM_OIDC");
+        login.unlink(Ids.parse(userId).toHexString());
+        return new AffectedRecords(1);
     }
 
     @GetMapping({"/auth/v2/oidc/loginAttempts", "/auth/v2/oidc/loginAttempts/"})

@@ -36,6 +36,7 @@ import org.springframework.stereotype.Service;
 
 import dev.medbase.auth.support.Iso;
 import dev.medbase.auth.support.Secrets;
+import dev.medbase.auth.tokens.UserTokenRevocation;
 import dev.medbase.auth.users.UserService;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
@@ -62,7 +63,8 @@ import tools.jackson.databind.json.JsonMapper;
  * </ol>
  * Every login is logged in {@code oidc_login_attempts} {status, providerId, providerName, providerSubjectId,
  * userId?, error?{name, message, code}, creationTimestamp}. Stored: {@code oidc_nonces} {_id: nonce, providerId,
- * expiryTimestamp}; {@code oidc_links} {providerId, subject, userId}.
+ * expiryTimestamp}; {@code oidc_links} {providerId, subject, userId (unique: one provider per user),
+ * creationTimestamp}. Linking an existing user ({@link #link}) and unlinking ({@link #unlink}) are here too.
  */
 @Service
 class OidcLogin {
@@ -83,14 +85,17 @@ class OidcLogin {
 
     private final OidcProviders providers;
     private final UserService users;
+    private final UserTokenRevocation revocation;
     private final MongoTemplate mongo;
     private final Clock clock;
     private final JsonMapper json;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    OidcLogin(OidcProviders providers, UserService users, MongoTemplate mongo, Clock clock, JsonMapper json) {
+    OidcLogin(OidcProviders providers, UserService users, UserTokenRevocation revocation, MongoTemplate mongo,
+            Clock clock, JsonMapper json) {
         this.providers = providers;
         this.users = users;
+        this.revocation = revocation;
         this.mongo = mongo;
         this.clock = clock;
         this.json = json;
@@ -129,6 +134,49 @@ class OidcLogin {
             log(provider, subject, null, e);
             throw e;
         }
+    }
+
+    /**
+     * Links {@code userId} (whose presence the caller proved) to the provider account the authorization code
+     * stands for: the code and ID token are checked as for a login (136–139). 17 when that provider account is
+     * linked to another user, 27 when the user is already linked to a provider. The user's password is removed in
+     * user-service and every token of the user ends (logged out everywhere).
+     */
+    void link(String providerName, String code, String userId) {
+        Document provider = providers.enabledByName(providerName);
+        JWTClaimsSet claims = idToken(provider, code);
+        String providerId = provider.get("_id").toString();
+        Document taken = mongo.findOne(Query.query(Criteria.where("providerId").is(providerId).and("subject")
+                .is(claims.getSubject())), Document.class, OidcProviders.LINKS);
+        if (taken != null && !userId.equals(taken.getString("userId"))) {
+            throw new ExhException(ExhError.RESOURCE_ALREADY_EXISTS_EXCEPTION,
+                    "This provider account is linked to another user");
+        }
+        if (taken != null || mongo.exists(Query.query(Criteria.where("userId").is(userId)), OidcProviders.LINKS)) {
+            throw new ExhException(ExhError.ILLEGAL_STATE_EXCEPTION,
+                    "The user is already linked to an OpenID Connect provider");
+        }
+        Document link = new Document("_id", new ObjectId()).append("providerId", providerId)
+                .append("subject", claims.getSubject()).append("userId", userId)
+                .append("creationTimestamp", Date.from(clock.instant()));
+        try {
+            mongo.insert(link, OidcProviders.LINKS);
+        } catch (DuplicateKeyException e) { // a concurrent link of the same account or the same user
+            throw new ExhException(ExhError.ILLEGAL_STATE_EXCEPTION, "A concurrent link was made; try again");
+        }
+        try {
+            users.linkOidcUser(userId);
+        } catch (RuntimeException e) {
+            mongo.remove(Query.query(Criteria.where("_id").is(link.get("_id"))), OidcProviders.LINKS);
+            throw e;
+        }
+        revocation.oidcLinked(userId);
+    }
+
+    /** Ends the user's OIDC link; user-service mails the user a way to set a password. 16 unknown, 27 not linked. */
+    void unlink(String userId) {
+        users.unlinkOidcUser(userId);
+        mongo.remove(Query.query(Criteria.where("userId").is(userId)), OidcProviders.LINKS);
     }
 
     PageEnvelope<Map<String, Object>> attempts(RqlQuery rql) {

@@ -65,6 +65,7 @@ class OidcProviders {
         mongo.indexOps(COLLECTION).createIndex(new Index("name", Sort.Direction.ASC).unique());
         mongo.indexOps(LINKS).createIndex(new Index("providerId", Sort.Direction.ASC).on("subject",
                 Sort.Direction.ASC).unique());
+        mongo.indexOps(LINKS).createIndex(new Index("userId", Sort.Direction.ASC).unique());
     }
 
     Map<String, Object> create(Map<String, Object> body) {

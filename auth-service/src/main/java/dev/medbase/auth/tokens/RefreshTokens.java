@@ -151,7 +151,7 @@ class RefreshTokens {
     /** Why sessions were revoked: the {@code reason} of {@code tokens_revoked}, stored as {@code revokeReason}. */
     enum Reason {
         REFRESH_TOKEN_DELETED, REFRESH_TOKEN_REUSED, AUTHORIZATION_CODE_REUSED, USER_UNKNOWN,
-        USER_DELETED, PASSWORD_RESET_COMPLETED, PASSWORD_UPDATE_COMPLETED;
+        USER_DELETED, PASSWORD_RESET_COMPLETED, PASSWORD_UPDATE_COMPLETED, OIDC_LINKED;
 
         String wire() {
             return name().toLowerCase(Locale.ROOT);

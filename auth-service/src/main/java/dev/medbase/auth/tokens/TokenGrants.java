@@ -10,6 +10,7 @@ import org.springframework.stereotype.Service;
 import dev.medbase.auth.applications.Applications;
 import dev.medbase.auth.authorizations.Authorizations;
 import dev.medbase.auth.mfa.MfaSettings;
+import dev.medbase.auth.support.Secrets;
 import dev.medbase.auth.users.UserService;
 import dev.medbase.auth.users.UserService.UserClaims;
 import dev.medbase.platform.error.ExhError;
@@ -107,7 +108,7 @@ class TokenGrants {
             throw new ExhException(ExhError.OAUTH2_CLIENT_ID_EXCEPTION,
                     "client_id does not match the Authorization header");
         }
-        if (basicSecret != null && bodySecret != null && !basicSecret.equals(bodySecret)) {
+        if (basicSecret != null && bodySecret != null && !Secrets.equal(basicSecret, bodySecret)) {
             throw new ExhException(ExhError.OAUTH2_CLIENT_SECRET_EXCEPTION,
                     "client_secret does not match the Authorization header");
         }

@@ -8,9 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import dev.medbase.auth.mfa.MfaSettings;
-import dev.medbase.auth.mfa.PresenceTokens;
-import dev.medbase.auth.oauth1.OAuth1Tokens;
 import dev.medbase.platform.events.EventEnvelope;
 import dev.medbase.platform.events.EventHandler;
 import dev.medbase.platform.events.EventTopics;
@@ -37,19 +34,10 @@ class UserChangesRevokeSessions implements EventHandler {
             "password_reset_completed", RefreshTokens.Reason.PASSWORD_RESET_COMPLETED,
             "password_update_completed", RefreshTokens.Reason.PASSWORD_UPDATE_COMPLETED);
 
-    private final RefreshTokens refreshTokens;
-    private final OAuth1Tokens oauth1;
-    private final MfaSettings mfa;
-    private final PresenceTokens presence;
-    private final AccessTokenRecords accessTokens;
+    private final UserTokenRevocation revocation;
 
-    UserChangesRevokeSessions(RefreshTokens refreshTokens, OAuth1Tokens oauth1, MfaSettings mfa,
-            PresenceTokens presence, AccessTokenRecords accessTokens) {
-        this.accessTokens = accessTokens;
-        this.refreshTokens = refreshTokens;
-        this.oauth1 = oauth1;
-        this.mfa = mfa;
-        this.presence = presence;
+    UserChangesRevokeSessions(UserTokenRevocation revocation) {
+        this.revocation = revocation;
     }
 
     @Override
@@ -68,15 +56,11 @@ class UserChangesRevokeSessions implements EventHandler {
         if (userId == null) {
             throw new PoisonEventException("Event " + event.id() + " (" + event.type() + ") names no user");
         }
-        int revoked = refreshTokens.revokeUser(userId, event.time(), REASONS.get(event.type()));
-        long oauth1Revoked = oauth1.revokeUser(userId, event.time());
-        mfa.revokeTokens(userId);
-        if (!"password_update_completed".equals(event.type())) {
-            accessTokens.revokeUser(userId, event.time()); // live access tokens too (117 in auth-service at once)
-        }
-        presence.revokeUser(userId);
+        // password_update_completed: the caller's own fresh access token stays valid for its few minutes
+        UserTokenRevocation.Revoked revoked = revocation.revoke(userId, event.time(), REASONS.get(event.type()),
+                !"password_update_completed".equals(event.type()));
         log.info("{}: revoked {} session(s), {} OAuth1 token(s) and the MFA/presence/SSO tokens of user {}",
-                event.type(), revoked, oauth1Revoked, userId);
+                event.type(), revoked.sessions(), revoked.oauth1Tokens(), userId);
     }
 
     private static String userId(Map<String, Object> content) {

@@ -29,6 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * POST {users}/internal/credentials/verify  {"email","password"} → 200 {"userId"} | ExH error 106/211/212/213/…
  * POST {users}/internal/credentials/verify  {"userId","password"} → the same, for presence confirmation
  * POST {users}/internal/users/oidc           {"email","firstName","lastName"} → 200 {"userId"} | 203
+ * POST {users}/internal/users/{id}/oidc/link   → 200 {"userId"} | 16
+ * POST {users}/internal/users/{id}/oidc/unlink → 200 {"userId"} | 16 | 27
  * GET  {users}/internal/users/{id}/claims   → 200 {"userId","permissions","patientGroups","staffGroups"} | 404 (16)
  * </pre>
  * The base URL is {@code medbase.services.users} ({@code MEDBASE_SERVICES_USERS}, default
@@ -90,6 +92,16 @@ public class UserService {
         JsonNode answer = call(http.post().uri("/internal/users/oidc").contentType(MediaType.APPLICATION_JSON)
                 .body(json.writeValueAsString(body)));
         return text(answer, "userId");
+    }
+
+    /** Removes the password of a user being linked to an OpenID Connect provider; 16 when unknown. */
+    public void linkOidcUser(String userId) {
+        call(http.post().uri("/internal/users/{id}/oidc/link", userId));
+    }
+
+    /** The user's side of an OIDC unlink (sends the OIDC-unlink mail); 16 unknown, 27 not linked. */
+    public void unlinkOidcUser(String userId) {
+        call(http.post().uri("/internal/users/{id}/oidc/unlink", userId));
     }
 
     public UserClaims claims(String userId) {

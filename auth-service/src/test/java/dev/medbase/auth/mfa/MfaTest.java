@@ -168,6 +168,66 @@ class MfaTest extends AuthIntegrationTest {
         assertThat(passwordGrant(email, "Mfa-pass-1").status()).isEqualTo(200);
     }
 
+    /** An MFA user with a verified TOTP method, enabled; returns {userId, totpId, secret}. */
+    private String[] mfaUser(String email, String password) throws Exception {
+        ObjectId user = createUser(email, password);
+        String base = "/auth/v2/mfa/users/" + user.toHexString();
+        String access = login(email, password).body().get("access_token").asString();
+        String presence = presence(access, password);
+        JsonNode totp = postJson(base + "/methods", Map.of("presenceToken", presence, "type", "totp"),
+                "Authorization", bearer(access)).body();
+        String secret = totp.get("secret").asString();
+        postJson(base + "/methods/" + totp.get("id").asString() + "/verification/confirm", Map.of("presenceToken",
+                presence, "code", Totp.code(secret, CLOCK.instant().minus(Totp.STEP))), "Authorization",
+                bearer(access));
+        assertThat(postJson(base + "/enable", Map.of("presenceToken", presence), "Authorization", bearer(access))
+                .status()).isEqualTo(200);
+        return new String[] {user.toHexString(), totp.get("id").asString(), secret};
+    }
+
+    @Test
+    void mfaErrorsRevealNothingAndAreCountedApartFromPasswordFailures() throws Exception {
+        String email = "mfa-enum-" + new ObjectId() + "@example.com";
+        String[] mfa = mfaUser(email, "Mfa-pass-1");
+
+        // a wrong password for an MFA user is the plain 106 of any wrong password or unknown address: MFA is only
+        // revealed to whoever knows the password
+        Response wrongPassword = passwordGrant(email, "Wrong-pass-1");
+        Response unknownEmail = passwordGrant("nobody-" + new ObjectId() + "@example.com", "Wrong-pass-1");
+        assertOAuthError(wrongPassword, 400, "invalid_grant", 106, "AUTHENTICATION_EXCEPTION");
+        assertThat(wrongPassword.raw()).isEqualTo(unknownEmail.raw());
+        assertThat(wrongPassword.body().has("mfa")).isFalse();
+        CLOCK.advance(Duration.ofSeconds(2));
+
+        // a password failure does not block the MFA step of a login already past the password (and the other way
+        // round below): an attacker cannot lock the user out through either path alone
+        String mfaToken = passwordGrant(email, "Mfa-pass-1").body().get("mfa").get("token").asString();
+        assertOAuthError(passwordGrant(email, "Wrong-pass-1"), 400, "invalid_grant", 106,
+                "AUTHENTICATION_EXCEPTION");
+
+        // a method that is not the user's and a wrong code are the same 130, word for word
+        Response foreignMethod = mfaGrant(mfaToken, new ObjectId().toHexString(), Totp.code(mfa[2], CLOCK.instant()));
+        CLOCK.advance(Duration.ofSeconds(1));
+        Response wrongCode = mfaGrant(mfaToken, mfa[1], "000000".equals(Totp.code(mfa[2], CLOCK.instant()))
+                ? "111111" : "000000");
+        assertOAuthError(foreignMethod, 400, "invalid_grant", 130, "INVALID_MFA_CODE_EXCEPTION");
+        assertThat(foreignMethod.raw()).isEqualTo(wrongCode.raw());
+        // an unknown MFA token and one spent or issued to another application: the same 131
+        Response unknownToken = mfaGrant("0".repeat(40), mfa[1], "123456");
+        String[] other = createClient(true, List.of("https://example.com/cb"));
+        Response otherApp = token(map("grant_type", "mfa", "client_id", other[1], "client_secret", other[2],
+                "token", mfaToken, "method_id", mfa[1], "code", "123456"));
+        assertThat(otherApp.raw()).isEqualTo(unknownToken.raw());
+        assertOAuthError(otherApp, 400, "invalid_grant", 131, "INVALID_MFA_TOKEN_EXCEPTION");
+
+        // MFA failures never count as password failures: the password still logs in (mfa_required, not 211-213)
+        CLOCK.advance(Duration.ofSeconds(4));
+        assertThat(passwordGrant(email, "Mfa-pass-1").body().get("error").asString()).isEqualTo("mfa_required");
+        Response ok = mfaGrant(mfaToken, mfa[1], Totp.code(mfa[2], CLOCK.instant()));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        assertThat(ok.body().get("user_id").asString()).isEqualTo(mfa[0]);
+    }
+
     @Test
     void badInputPresenceAndPermissions() throws Exception {
         String email = "mfa-bad-" + new ObjectId() + "@example.com";

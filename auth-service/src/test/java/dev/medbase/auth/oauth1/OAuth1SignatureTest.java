@@ -13,18 +13,26 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Vectors produced by the official SDK's own signing code ({@code getOAuth1AuthorizationHeader} of
  * {@code @extrahorizon/javascript-sdk} 8.14.1, build/index.cjs.js, with {@code Math.random} and {@code Date.now}
- * pinned), including an RQL query with a double-encoded value: the server must compute the same signatures.
+ * pinned) over URLs whose RQL the SDK's {@code rqlBuilder} built (double-encoded values with spaces, parentheses,
+ * {@code +}, {@code @}, non-ASCII; a PUT with an RQL precondition; secrets with reserved characters): the server
+ * must compute the same signatures. {@code src/test/js/oauth1-vectors.cjs} prints them again from the SDK.
  */
 class OAuth1SignatureTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "POST|http://localhost:8080/auth/v2/oauth1/tokens|cs||"
-                + "OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"iqzHQY7fowFNW4dluCLT2ajrAIRZ8gpx\", oauth_signature=\"iBsYuKRMg6XjpqhRnuA0TqT6TuY%3D\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1772359200\", oauth_version=\"1.0\"",
+                + "OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"aGTqxm8FGpgY3CpplugYH0TeHi1CDBoa\", oauth_signature=\"OIc6qXXb83gIeWbhXzbtv9wJakk%3D\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1772359200\", oauth_version=\"1.0\"",
         "GET|http://localhost:8080/data/v1/schema1/documents?select(id,data.name)&eq(data.name,John%2520Doe)&limit(10)|cs|ts|"
-                + "OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"iqzHQY7fowFNW4dluCLT2ajrAIRZ8gpx\", oauth_signature=\"ZpOUBa5QTe1dnDQFBfOlIrIuNHc%3D\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1772359200\", oauth_token=\"tok\", oauth_version=\"1.0\"",
+                + "OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"b94WJVMvxqvNwdGjCule9Hf9ARlH9lQy\", oauth_signature=\"EySvICZy3HQw2RQa5tMcTHa7pg0%3D\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1772359200\", oauth_token=\"tok\", oauth_version=\"1.0\"",
+        "GET|http://localhost:8080/data/v1/bp/documents?eq(data.label,low%2520%2528morning%2529)&gt(data.reading,100)&sort(-data.reading)|cs|ts|"
+                + "OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"BUlYXgbiNxpFGg8vVqP4CB5C8tX1UIZG\", oauth_signature=\"tkYsBBaukc29A7w7An73pzianCU%3D\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1772359200\", oauth_token=\"tok\", oauth_version=\"1.0\"",
+        "PUT|http://localhost:8080/data/v1/bp/documents/5f0c1a2b3c4d5e6f7a8b9c0d?eq(status,new)|c&s|t=s|"
+                + "OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"tvtBJOdECaRyB6hAszpwS6bDYHhyhYye\", oauth_signature=\"Btj5Htvm1PrinYWs6f%2FKz3TA8%2FY%3D\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1772359200\", oauth_token=\"tok\", oauth_version=\"1.0\"",
+        "GET|http://localhost:8080/users/v1/?in(email,a%252Bb%2540example%252Ecom,zo%25C3%25AB%2540example%252Ecom)|cs|ts|"
+                + "OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"LupxtMmr9mPFWhwnsk7SKGEwsyzAtvgT\", oauth_signature=\"utuW9hKF87nkUEZLicHhGLCKuAg%3D\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1772359200\", oauth_token=\"tok\", oauth_version=\"1.0\"",
         "GET|https://api.example.com:443/users/v1/me|c s!|t*s|"
-                + "OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"iqzHQY7fowFNW4dluCLT2ajrAIRZ8gpx\", oauth_signature=\"dUk3J%2FNUmxFGHGmRSehidnhpWng%3D\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1772359200\", oauth_token=\"tok\", oauth_version=\"1.0\"",
+                + "OAuth oauth_consumer_key=\"ck\", oauth_nonce=\"zavHl147XoFm2Y9vMP3hQ98iwcHkFjXp\", oauth_signature=\"SaiSnaFRSKepT2ORQtro8QMaGPs%3D\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1772359200\", oauth_token=\"tok\", oauth_version=\"1.0\"",
     })
     void computesTheSdksSignatures(String method, String url, String consumerSecret, String tokenSecret,
             String header) {

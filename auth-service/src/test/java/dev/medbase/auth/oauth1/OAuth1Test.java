@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 
 import dev.medbase.auth.AuthIntegrationTest;
 import dev.medbase.auth.support.Secrets;
@@ -79,6 +82,53 @@ class OAuth1Test extends AuthIntegrationTest {
         body.put("url", url);
         body.put("authorization", header);
         return postJson("/internal/oauth1/verify", body);
+    }
+
+    @Test
+    void forgedRequestsBurnNoNonceAndTheNonceStoreIsBoundedByTheWindow() throws Exception {
+        String[] c = consumer();
+        String email = "oauth1-nonce-" + new ObjectId() + "@example.com";
+        createUser(email, "OAuth1-pass-1");
+        Map<String, String> credentials = Map.of("email", email, "password", "OAuth1-pass-1");
+        String nonce = nonce();
+        String key = c[1] + " " + nonce;
+
+        // a forged signature with a nonce: 109, and the nonce is not recorded (an attacker cannot burn nonces)
+        assertExhError(oauthLogin(c, credentials, sign("POST", url("/auth/v2/oauth1/tokens"), c[1], "forged", null,
+                null, now(), nonce)), 401, 109, "OAUTH_SIGNATURE_EXCEPTION");
+        assertThat(mongo.exists(Query.query(Criteria.where("_id").is(key)), "oauth1_nonces")).isFalse();
+        String header = sign("POST", url("/auth/v2/oauth1/tokens"), c[1], c[2], null, null, now(), nonce);
+        assertThat(oauthLogin(c, credentials, header).status()).isEqualTo(200);
+
+        // the recorded nonce expires (TTL index) twice the timestamp window from now: past that, the request's
+        // timestamp alone refuses a replay (109), so the store never holds more than a window's worth of nonces
+        Document stored = mongo.findOne(Query.query(Criteria.where("_id").is(key)), Document.class, "oauth1_nonces");
+        assertThat(stored.getDate("expiryTimestamp").toInstant()).isEqualTo(CLOCK.instant().plus(Duration.ofMinutes(10)));
+        assertThat(mongo.indexOps("oauth1_nonces").getIndexInfo()).anySatisfy(index -> {
+            assertThat(index.getIndexFields().get(0).getKey()).isEqualTo("expiryTimestamp");
+            assertThat(index.getExpireAfter()).hasValue(Duration.ZERO);
+        });
+        assertExhError(oauthLogin(c, credentials, header), 401, 110, "DUPLICATE_REQUEST_EXCEPTION");
+        CLOCK.advance(Duration.ofMinutes(6));
+        assertExhError(oauthLogin(c, credentials, header), 401, 109, "OAUTH_SIGNATURE_EXCEPTION");
+    }
+
+    @Test
+    void behindTheGatewayTheSignedOriginIsTheOneItNames() throws Exception {
+        String[] c = consumer();
+        String email = "oauth1-origin-" + new ObjectId() + "@example.com";
+        createUser(email, "OAuth1-pass-1");
+        Map<String, String> credentials = Map.of("email", email, "password", "OAuth1-pass-1");
+        String gateway = "http://localhost:8080";
+        Response ok = postJson("/auth/v2/oauth1/tokens", credentials, "Authorization", sign("POST", gateway
+                + "/auth/v2/oauth1/tokens", c[1], c[2], null, null, now(), nonce()), "X-OAuth1-Signed-Origin", gateway);
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        assertExhError(postJson("/auth/v2/oauth1/tokens", credentials, "Authorization", sign("POST", gateway
+                + "/auth/v2/oauth1/tokens", c[1], c[2], null, null, now(), nonce()), "X-OAuth1-Signed-Origin",
+                "http://localhost:9999"), 401, 109, "OAUTH_SIGNATURE_EXCEPTION");
+        assertExhError(postJson("/auth/v2/oauth1/tokens", credentials, "Authorization", sign("POST", gateway
+                + "/auth/v2/oauth1/tokens", c[1], c[2], null, null, now(), nonce()), "X-OAuth1-Signed-Origin",
+                "not a url"), 401, 109, "OAUTH_SIGNATURE_EXCEPTION");
     }
 
     @Test

@@ -1,9 +1,13 @@
 package dev.medbase.auth.oidc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,7 +15,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Function;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -24,14 +30,23 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 
 import dev.medbase.auth.AuthIntegrationTest;
+import dev.medbase.devstack.infra.SharedTestInfra;
+import dev.medbase.platform.events.EventCodec;
+import dev.medbase.platform.events.EventEnvelope;
+import dev.medbase.platform.events.EventPublisher;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -79,7 +94,11 @@ class OidcTest extends AuthIntegrationTest {
                     }
                 }
                 String idToken = tokenEndpoint.apply(code);
-                if (idToken == null) {
+                if ("no-id-token".equals(code)) {
+                    reply(e, 200, "{\"access_token\":\"at\",\"token_type\":\"Bearer\"}");
+                } else if ("server-error".equals(code)) {
+                    reply(e, 500, "oops");
+                } else if (idToken == null) {
                     reply(e, 400, "{\"error\":\"invalid_grant\"}");
                 } else {
                     reply(e, 200, "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"id_token\":\"" + idToken
@@ -259,6 +278,256 @@ class OidcTest extends AuthIntegrationTest {
         assertExhError(send("DELETE", "/auth/v2/oidc/providers/" + providerId, null, null, "Authorization",
                 bearer(admin)), 400, 27, "ILLEGAL_STATE_EXCEPTION");
         assertThat(mongo.count(Query.query(Criteria.where("providerId").is(providerId)), "oidc_links")).isEqualTo(1);
+    }
+
+    private String enabledProvider(String admin) throws Exception {
+        String name = "link-" + new ObjectId();
+        String id = postJson("/auth/v2/oidc/providers", providerBody(name), "Authorization", bearer(admin)).body()
+                .get("id").asString();
+        postJson("/auth/v2/oidc/providers/" + id + "/enable", Map.of(), "Authorization", bearer(admin));
+        return name;
+    }
+
+    private String presence(String access, String password) throws Exception {
+        Response r = postJson("/auth/v2/confirmPresence", Map.of("password", password), "Authorization",
+                bearer(access));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.body().get("token").asString();
+    }
+
+    private Response link(String providerName, String access, Object body) throws Exception {
+        return postJson("/auth/v2/oidc/providers/" + providerName + "/link", body, "Authorization", bearer(access));
+    }
+
+    private Response unlink(String userId, String access) throws Exception {
+        return postJson("/auth/v2/oidc/users/" + userId + "/unlink", Map.of(), "Authorization", bearer(access));
+    }
+
+    /** The first event of this type about this user on medbase.users, read from the broker. */
+    private static EventEnvelope userEvent(String type, String userId) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedTestInfra.kafkaBootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "oidc-test-" + new ObjectId());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        EventCodec codec = new EventCodec(JSON);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of("medbase.users"));
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    EventEnvelope event = codec.fromRecord(record);
+                    if (event.type().equals(type) && userId.equals(event.content().get("user_id"))) {
+                        return event;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no " + type + " event for user " + userId);
+    }
+
+    @Test
+    void aUserLinksWithAPresenceTokenIsLoggedOutEverywhereAndAnUnlinkMailsAWayBackToAPassword() throws Exception {
+        String admin = manager();
+        String name = enabledProvider(admin);
+        String email = "linker-" + new ObjectId() + "@example.com";
+        ObjectId userId = createUser(email, "Linker-pass-1");
+        usersDb().updateFirst(Query.query(Criteria.where("_id").is(userId)), Update.update("activation", true),
+                "users"); // a password reset needs an activated account
+        Response session = login(email, "Linker-pass-1");
+        String access = session.body().get("access_token").asString();
+        String token = presence(access, "Linker-pass-1");
+        String subject = "sub-" + new ObjectId();
+        Instant exp = CLOCK.instant().plusSeconds(300);
+
+        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, "other-address@example.com", nonce(name), exp));
+        Response linked = link(name, access, Map.of("presenceToken", token, "authorizationCode", "good-code"));
+        assertThat(linked.raw()).as(linked.toString()).isEqualTo("{\"affectedRecords\":1}");
+        assertThat(mongo.findOne(Query.query(Criteria.where("userId").is(userId.toHexString())), Document.class,
+                "oidc_links").getString("subject")).isEqualTo(subject);
+        Document user = userDoc(userId);
+        assertThat(user.get("password_hash")).isNull();
+        assertThat(user.getBoolean("oidc_linked")).isTrue();
+        // logged out everywhere: the access token is revoked (117), the session's refresh token ends, the presence
+        // token too; the password no longer logs in
+        assertExhError(postJson("/auth/v2/confirmPresence", Map.of("password", "Linker-pass-1"), "Authorization",
+                bearer(access)), 401, 117, "ACCESS_TOKEN_UNKNOWN_EXCEPTION");
+        assertThat(token(map("grant_type", "refresh_token", "client_id", CLIENT_ID, "client_secret", CLIENT_SECRET,
+                "refresh_token", session.body().get("refresh_token").asString())).status()).isEqualTo(400);
+        assertThat(mongo.count(Query.query(Criteria.where("userId").is(userId.toHexString())), "presence_tokens"))
+                .isZero();
+        assertOAuthError(token(map("grant_type", "password", "client_id", CLIENT_ID, "client_secret", CLIENT_SECRET,
+                "username", email, "password", "Linker-pass-1")), 400, "invalid_grant", 106,
+                "AUTHENTICATION_EXCEPTION");
+        // the provider account now logs in as this user
+        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, "other-address@example.com", nonce(name), exp));
+        Response oidc = oidcLogin(name, "good-code");
+        assertThat(oidc.body().get("user_id").asString()).as(oidc.toString()).isEqualTo(userId.toHexString());
+
+        // that provider account cannot be linked to a second user (17)
+        String second = "second-" + new ObjectId() + "@example.com";
+        createUser(second, "Second-pass-1");
+        String secondAccess = login(second, "Second-pass-1").body().get("access_token").asString();
+        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, second, nonce(name), exp));
+        assertExhError(link(name, secondAccess, Map.of("presenceToken", presence(secondAccess, "Second-pass-1"),
+                "authorizationCode", "good-code")), 400, 17, "RESOURCE_ALREADY_EXISTS_EXCEPTION");
+
+        // unlink: UNLINK_USER_FROM_OIDC; the user gets the OIDC-unlink password mail (a reset request + event)
+        String unlinkerEmail = "unlinker-" + new ObjectId() + "@example.com";
+        createUser(unlinkerEmail, "Unlinker-pass-1", "UNLINK_USER_FROM_OIDC");
+        String unlinker = login(unlinkerEmail, "Unlinker-pass-1").body().get("access_token").asString();
+        assertThat(unlink(userId.toHexString(), unlinker).raw()).isEqualTo("{\"affectedRecords\":1}");
+        assertThat(mongo.count(Query.query(Criteria.where("userId").is(userId.toHexString())), "oidc_links"))
+                .isZero();
+        assertThat(userDoc(userId).getBoolean("oidc_linked")).isFalse();
+        EventEnvelope mail = userEvent("password_reset_requested", userId.toHexString());
+        assertThat(mail.content()).containsEntry("oidc_unlink", true).containsEntry("email", email)
+                .containsEntry("mode", "hash").containsKey("reset_hash");
+        // the mail's hash sets a password, which logs in again
+        HttpResponse<String> reset = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + usersPort()
+                + "/users/v1/forgot_password")).header("Content-Type", "application/json").POST(HttpRequest
+                .BodyPublishers.ofString(JSON.writeValueAsString(Map.of("hash", mail.content().get("reset_hash"),
+                        "new_password", "Back-pass-12")))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
+        login(email, "Back-pass-12");
+        // not linked any more: 27; the provider account alone is a first login again, whose e-mail is now taken
+        assertExhError(unlink(userId.toHexString(), unlinker), 400, 27, "ILLEGAL_STATE_EXCEPTION");
+        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, nonce(name), exp));
+        assertExhError(oidcLogin(name, "good-code"), 400, 203, "EMAIL_USED_EXCEPTION");
+    }
+
+    @Test
+    void linkAndUnlinkErrorsAndPermissions() throws Exception {
+        String admin = manager();
+        String name = enabledProvider(admin);
+        String email = "link-errors-" + new ObjectId() + "@example.com";
+        ObjectId userId = createUser(email, "Link-pass-1");
+        String access = login(email, "Link-pass-1").body().get("access_token").asString();
+        String token = presence(access, "Link-pass-1");
+        Instant exp = CLOCK.instant().plusSeconds(300);
+        String subject = "sub-" + new ObjectId();
+
+        // authentication and input
+        assertExhError(postJson("/auth/v2/oidc/providers/" + name + "/link", Map.of("presenceToken", token,
+                "authorizationCode", "good-code")), 401, 104, "USER_NOT_AUTHENTICATED_EXCEPTION");
+        assertExhError(link(name, access, ""), 400, 13, "EMPTY_BODY_EXCEPTION");
+        assertExhError(link(name, access, Map.of("presenceToken", token)), 400, 14,
+                "MISSING_REQUIRED_FIELDS_EXCEPTION");
+        assertExhError(link(name, access, Map.of("authorizationCode", "good-code")), 400, 14,
+                "MISSING_REQUIRED_FIELDS_EXCEPTION");
+        assertExhError(link(name, access, Map.of("presenceToken", 42, "authorizationCode", "good-code")), 400, 15,
+                "FIELD_FORMAT_EXCEPTION");
+        assertExhError(link(name, access, "{\"presenceToken\":"), 400, 22, "BODY_FORMAT_EXCEPTION");
+        // presence: unknown, or another user's → 132 (the same answer)
+        assertExhError(link(name, access, Map.of("presenceToken", "0".repeat(40), "authorizationCode", "good-code")),
+                400, 132, "INVALID_PRESENCE_TOKEN_EXCEPTION");
+        String otherEmail = "link-other-" + new ObjectId() + "@example.com";
+        createUser(otherEmail, "Other-pass-1");
+        String otherAccess = login(otherEmail, "Other-pass-1").body().get("access_token").asString();
+        assertExhError(link(name, access, Map.of("presenceToken", presence(otherAccess, "Other-pass-1"),
+                "authorizationCode", "good-code")), 400, 132, "INVALID_PRESENCE_TOKEN_EXCEPTION");
+        // provider: unknown 16, disabled 27
+        assertExhError(link("nope-" + new ObjectId(), access, Map.of("presenceToken", token, "authorizationCode",
+                "good-code")), 404, 16, "RESOURCE_UNKNOWN_EXCEPTION");
+        String disabled = "disabled-" + new ObjectId();
+        postJson("/auth/v2/oidc/providers", providerBody(disabled), "Authorization", bearer(admin));
+        assertExhError(link(disabled, access, Map.of("presenceToken", token, "authorizationCode", "good-code")), 400,
+                27, "ILLEGAL_STATE_EXCEPTION");
+        // the code and the ID token are checked as for a login
+        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, nonce(name), exp));
+        assertExhError(link(name, access, Map.of("presenceToken", token, "authorizationCode", "bad-code")), 400, 139,
+                "OIDC_INVALID_AUTHORIZATION_CODE_EXCEPTION");
+        answer(idToken(FOREIGN, issuer(), PROVIDER_CLIENT, subject, email, nonce(name), exp));
+        assertExhError(link(name, access, Map.of("presenceToken", token, "authorizationCode", "good-code")), 503,
+                136, "OIDC_ID_TOKEN_EXCEPTION");
+        answer(idToken(KEY, issuer(), "someone-else", subject, email, nonce(name), exp));
+        assertExhError(link(name, access, Map.of("presenceToken", token, "authorizationCode", "good-code")), 503,
+                136, "OIDC_ID_TOKEN_EXCEPTION");
+        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, "not-issued-here", exp));
+        assertExhError(link(name, access, Map.of("presenceToken", token, "authorizationCode", "good-code")), 400,
+                137, "INVALID_NONCE_EXCEPTION");
+        // a user who already has a link (here written directly) cannot link a second provider account: 27
+        ObjectId linkedId = new ObjectId();
+        mongo.insert(new Document("providerId", new ObjectId().toHexString()).append("subject", "s-" + linkedId)
+                .append("userId", userId.toHexString()), "oidc_links");
+        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, nonce(name), exp));
+        assertExhError(link(name, access, Map.of("presenceToken", token, "authorizationCode", "good-code")), 400, 27,
+                "ILLEGAL_STATE_EXCEPTION");
+        mongo.remove(Query.query(Criteria.where("subject").is("s-" + linkedId)), "oidc_links");
+        // nothing of the above linked the user or touched the password
+        assertThat(userDoc(userId).get("password_hash")).isNotNull();
+        assertThat(mongo.count(Query.query(Criteria.where("userId").is(userId.toHexString())), "oidc_links"))
+                .isZero();
+        // an expired presence token: 132 (a fresh login, since the clock passes the access token's life too)
+        CLOCK.advance(Duration.ofMinutes(16));
+        String later = login(email, "Link-pass-1").body().get("access_token").asString();
+        assertExhError(link(name, later, Map.of("presenceToken", token, "authorizationCode", "good-code")), 400, 132,
+                "INVALID_PRESENCE_TOKEN_EXCEPTION");
+
+        // unlink: permission even for oneself, ids, unknown user, user not linked
+        assertExhError(postJson("/auth/v2/oidc/users/" + userId + "/unlink", Map.of()), 401, 104,
+                "USER_NOT_AUTHENTICATED_EXCEPTION");
+        assertExhError(unlink(userId.toHexString(), later), 401, 10, "NO_PERMISSION_EXCEPTION");
+        String unlinkerEmail = "unlinker-" + new ObjectId() + "@example.com";
+        createUser(unlinkerEmail, "Unlinker-pass-1", "UNLINK_USER_FROM_OIDC");
+        String unlinker = login(unlinkerEmail, "Unlinker-pass-1").body().get("access_token").asString();
+        assertExhError(unlink("not-an-id", unlinker), 400, 12, "ID_FORMAT_EXCEPTION");
+        assertExhError(unlink(new ObjectId().toHexString(), unlinker), 404, 16, "RESOURCE_UNKNOWN_EXCEPTION");
+        assertExhError(unlink(userId.toHexString(), unlinker), 400, 27, "ILLEGAL_STATE_EXCEPTION");
+    }
+
+    @Test
+    void aDeletedUsersLinksGoWithThem() {
+        String userId = new ObjectId().toHexString();
+        String kept = new ObjectId().toHexString();
+        for (String user : new String[] {userId, kept}) {
+            mongo.insert(new Document("providerId", new ObjectId().toHexString()).append("subject", "s-" + user)
+                    .append("userId", user), "oidc_links");
+        }
+        USERS.getBean(EventPublisher.class).publish(EventEnvelope.create("user_deleted", "users", userId,
+                Map.of("id", userId)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !mongo.exists(Query.query(Criteria.where("userId")
+                .is(userId)), "oidc_links"));
+        assertThat(mongo.exists(Query.query(Criteria.where("userId").is(kept)), "oidc_links")).isTrue();
+    }
+
+    @Test
+    void providerFailuresAre138AndAreLogged() throws Exception {
+        String admin = manager();
+        String name = enabledProvider(admin);
+        Instant exp = CLOCK.instant().plusSeconds(300);
+        assertExhError(oidcLogin(name, "no-id-token"), 400, 138, "OIDC_PROVIDER_RESPONSE_EXCEPTION");
+        assertExhError(oidcLogin(name, "server-error"), 400, 138, "OIDC_PROVIDER_RESPONSE_EXCEPTION");
+        // a first login whose ID token names no e-mail cannot create the user
+        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, "sub-" + new ObjectId(), null, nonce(name), exp));
+        assertExhError(oidcLogin(name, "good-code"), 400, 138, "OIDC_PROVIDER_RESPONSE_EXCEPTION");
+        // the provider refuses our client credentials (a wrong secret configured): not the user's code's fault
+        Map<String, Object> wrongSecret = providerBody("wrong-secret-" + new ObjectId());
+        wrongSecret.put("clientSecret", "not-the-secret");
+        String id = postJson("/auth/v2/oidc/providers", wrongSecret, "Authorization", bearer(admin)).body().get("id")
+                .asString();
+        postJson("/auth/v2/oidc/providers/" + id + "/enable", Map.of(), "Authorization", bearer(admin));
+        assertExhError(oidcLogin((String) wrongSecret.get("name"), "good-code"), 400, 138,
+                "OIDC_PROVIDER_RESPONSE_EXCEPTION");
+        // an issuer whose discovery cannot be reached
+        Map<String, Object> unreachable = providerBody("unreachable-" + new ObjectId());
+        unreachable.put("issuerId", "http://127.0.0.1:1");
+        String unreachableId = postJson("/auth/v2/oidc/providers", unreachable, "Authorization", bearer(admin))
+                .body().get("id").asString();
+        postJson("/auth/v2/oidc/providers/" + unreachableId + "/enable", Map.of(), "Authorization", bearer(admin));
+        answer(idToken(KEY, "http://127.0.0.1:1", PROVIDER_CLIENT, "sub-" + new ObjectId(), "u@example.com",
+                nonce((String) unreachable.get("name")), exp));
+        assertExhError(oidcLogin((String) unreachable.get("name"), "good-code"), 400, 138,
+                "OIDC_PROVIDER_RESPONSE_EXCEPTION");
+
+        Response attempts = send("GET", "/auth/v2/oidc/loginAttempts?eq(providerName," + name + ")", null, null,
+                "Authorization", bearer(admin));
+        assertThat(attempts.body().get("data").size()).isEqualTo(3);
+        attempts.body().get("data").forEach(a -> {
+            assertThat(a.get("status").asString()).isEqualTo("failed");
+            assertThat(a.get("error").get("code").asInt()).isEqualTo(138);
+        });
     }
 
     @Test

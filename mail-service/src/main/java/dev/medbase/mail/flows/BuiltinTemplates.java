@@ -63,4 +63,17 @@ final class BuiltinTemplates {
             <p>Your password reset PIN code is:</p>
             <p><code>{{@inputs.pin_code}}</code></p>
             """ + FOOTER);
+
+    static final Builtin OIDC_UNLINK = new Builtin("Choose a password for your account", """
+            <p>Hello {{@inputs.first_name}},</p>
+            <p>Your account is no longer linked to your single sign-on provider. Use this code to choose a password:</p>
+            <p><code>{{@inputs.reset_hash}}</code></p>
+            {{#if @inputs.link}}<p><a href="{{@inputs.link}}">Choose a password</a></p>{{/if}}
+            """ + FOOTER);
+
+    static final Builtin OIDC_UNLINK_PIN = new Builtin("Your code to choose a password", """
+            <p>Hello {{@inputs.first_name}},</p>
+            <p>Your account is no longer linked to your single sign-on provider. Your PIN code to choose a password is:</p>
+            <p><code>{{@inputs.pin_code}}</code></p>
+            """ + FOOTER);
 }

@@ -28,7 +28,8 @@ import dev.medbase.platform.events.EventTopics;
 /**
  * Sends the mails user-service asks for on {@code medbase.users} ({@code docs/events-users.md}):
  * {@code activation_requested} (registration, activation request, e-mail change → {@code reactivation: true}) and
- * {@code password_reset_requested}, in hash or PIN mode.
+ * {@code password_reset_requested}, in hash or PIN mode; a reset with {@code oidc_unlink: true} (an administrator
+ * unlinked the user from OpenID Connect) is the OIDC-unlink mail.
  *
  * <p>The template is the one user-service's e-mail template settings name in the event ({@code template_id} or
  * {@code template_name}; v2 first, then v1), resolved with the inputs Extra Horizon documents: {@code first_name},
@@ -86,11 +87,12 @@ class UserMailHandler implements EventHandler {
             return;
         }
         boolean reactivation = activation && Boolean.TRUE.equals(c.get("reactivation"));
+        boolean oidcUnlink = !activation && Boolean.TRUE.equals(c.get("oidc_unlink"));
         String language = languageOf(c.get("language"));
 
         Map<String, Object> inputs = new LinkedHashMap<>();
         for (String key : new String[] {"user_id", "email", "first_name", "last_name", "mode", "expiry_timestamp",
-                "reactivation"}) {
+                "reactivation", "oidc_unlink"}) {
             if (c.get(key) != null) {
                 inputs.put(key, c.get(key));
             }
@@ -118,7 +120,9 @@ class UserMailHandler implements EventHandler {
                         e.getMessage());
             }
         }
-        BuiltinTemplates.Builtin builtin = pin
+        BuiltinTemplates.Builtin builtin = oidcUnlink
+                ? (pin ? BuiltinTemplates.OIDC_UNLINK_PIN : BuiltinTemplates.OIDC_UNLINK)
+                : pin
                 ? (!activation ? BuiltinTemplates.PASSWORD_RESET_PIN
                         : reactivation ? BuiltinTemplates.REACTIVATION_PIN : BuiltinTemplates.ACTIVATION_PIN)
                 : (!activation ? BuiltinTemplates.PASSWORD_RESET

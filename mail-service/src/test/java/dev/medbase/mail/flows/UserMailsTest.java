@@ -111,6 +111,23 @@ class UserMailsTest extends ApiTest {
     }
 
     @Test
+    void anOidcUnlinkResetIsTheOidcUnlinkMailInBothModes() {
+        handler.handle(event("password_reset_requested", Map.of("user_id", new ObjectId().toHexString(),
+                "email", "olive@example.com", "first_name", "Olive", "language", "EN", "mode", "hash",
+                "reset_hash", HASH, "oidc_unlink", true)));
+        handler.handle(event("password_reset_requested", Map.of("user_id", new ObjectId().toHexString(),
+                "email", "pin@example.com", "first_name", "Pia", "language", "EN", "mode", "pin_code",
+                "pin_code", "87654321", "oidc_unlink", true)));
+        assertThat(worker.runOnce()).isEqualTo(2);
+        Map<String, ReceivedMail> byRecipient = new LinkedHashMap<>();
+        TestSmtp.messages().forEach(m -> byRecipient.put(m.to().get(0), m));
+        assertThat(byRecipient.get("olive@example.com").subject()).isEqualTo("Choose a password for your account");
+        assertThat(byRecipient.get("olive@example.com").text()).contains("single sign-on").contains("\n" + HASH + "\n");
+        assertThat(byRecipient.get("pin@example.com").subject()).isEqualTo("Your code to choose a password");
+        assertThat(byRecipient.get("pin@example.com").text()).contains("87654321");
+    }
+
+    @Test
     void theConfiguredTemplateIsUsedV2ByNameOrV1ById() {
         post("/templates/v2/", ADMIN, json("""
                 {'name': 'activate_account_mail', 'inputs': {'activation_hash': {'type': 'string'}},

@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
 import dev.medbase.users.registration.RegistrationService;
+import dev.medbase.users.web.Ids;
 
 /** The internal credentials seam for auth-service; see {@code package-info.java} for the contract. */
 @RestController
@@ -36,11 +37,26 @@ class CredentialsController {
     private final CredentialsService credentials;
     private final UserClaims claims;
     private final RegistrationService registration;
+    private final OidcAccounts oidc;
 
-    CredentialsController(CredentialsService credentials, UserClaims claims, RegistrationService registration) {
+    CredentialsController(CredentialsService credentials, UserClaims claims, RegistrationService registration,
+            OidcAccounts oidc) {
         this.credentials = credentials;
         this.claims = claims;
         this.registration = registration;
+        this.oidc = oidc;
+    }
+
+    @PostMapping("/users/{id}/oidc/link")
+    VerifyResponse linkOidc(@PathVariable String id) {
+        oidc.link(Ids.parse("userId", id));
+        return new VerifyResponse(id);
+    }
+
+    @PostMapping("/users/{id}/oidc/unlink")
+    VerifyResponse unlinkOidc(@PathVariable String id) {
+        oidc.unlink(Ids.parse("userId", id));
+        return new VerifyResponse(id);
     }
 
     @PostMapping("/users/oidc")

@@ -19,6 +19,14 @@
  *   400 {code:203, EMAIL_USED_EXCEPTION}             the address belongs to an existing user
  *   400 {code:14|15}                                 missing or malformed e-mail
  *
+ * POST /internal/users/{id}/oidc/link     (an existing user links to an OIDC provider, auth §5.6)
+ *   200 {"userId"}                                   password and open password-reset request removed, oidc_linked: true
+ *   400 {code:12} / 404 {code:16}                    malformed / unknown user id
+ * POST /internal/users/{id}/oidc/unlink   (an administrator unlinks the user)
+ *   200 {"userId"}                                   oidc_linked: false; a password-reset request is started whose
+ *                                                    password_reset_requested event has oidc_unlink: true (the mail)
+ *   400 {code:27} / 404 {code:16}                    the user is not linked / unknown user id
+ *
  * GET /internal/users/{id}/claims
  *   200 {"userId", "permissions": [global permission strings of the user's roles],
  *        "patientGroups": [group ids], "staffGroups": {"&lt;groupId&gt;": [group-role permission strings]}}

@@ -19,6 +19,8 @@ public final class UserEvents {
     public static final String USER_UPDATED = "user_updated";
     public static final String USER_EMAIL_UPDATED = "user_email_updated";
     public static final String FAILED_LOGIN_ATTEMPTS_RESET = "failed_login_attempts_reset";
+    public static final String USER_OIDC_LINKED = "user_oidc_linked";
+    public static final String USER_OIDC_UNLINKED = "user_oidc_unlinked";
     /** Carries what the activation mail needs, including the hash or PIN code (the mail service sends it). */
     public static final String ACTIVATION_REQUESTED = "activation_requested";
     /** Carries what the password-reset mail needs, including the hash or PIN code. */

@@ -142,6 +142,23 @@ public class VerificationService implements ApplicationRunner {
      * @param reactivation the activation follows an e-mail change (reactivation template)
      */
     public void request(VerificationKind kind, StoredUser user, VerificationMode mode, boolean reactivation) {
+        request(kind, user, mode, reactivation, false);
+    }
+
+    /**
+     * The password-reset request an administrator's OIDC unlink starts (auth §5.6): PIN mode when PIN codes are
+     * enabled for password resets, else hash; the initiation limits do not apply (the user did not ask, and must get
+     * a way to set a password); the {@code password_reset_requested} event carries {@code oidc_unlink: true} and the
+     * {@code oidc_unlink[_pin]_email_template}.
+     */
+    public void requestOidcUnlinkReset(StoredUser user) {
+        VerificationMode mode = settings.verification().enablePinCodeForgotPasswordRequests()
+                ? VerificationMode.PIN_CODE : VerificationMode.HASH;
+        request(VerificationKind.FORGOT_PASSWORD, user, mode, false, true);
+    }
+
+    private void request(VerificationKind kind, StoredUser user, VerificationMode mode, boolean reactivation,
+            boolean oidcUnlink) {
         Instant now = clock.instant();
         UsersProperties.Verification limits = properties.verification();
         boolean pin = mode == VerificationMode.PIN_CODE;
@@ -151,7 +168,7 @@ public class VerificationService implements ApplicationRunner {
 
         StoredVerificationRequest existing = mongo.findOne(Query.query(Criteria.where("user_id").is(user.id())),
                 StoredVerificationRequest.class, kind.collection);
-        if (existing != null && limited) {
+        if (existing != null && limited && !oidcUnlink) {
             if (existing.lastRequestTimestamp() != null
                     && existing.lastRequestTimestamp().isAfter(now.minus(limits.minInterval()))) {
                 throw new ExhException(kind.timeout, kind.timeout.defaultMessage() + " (at least "
@@ -222,7 +239,12 @@ public class VerificationService implements ApplicationRunner {
         if (kind == VerificationKind.ACTIVATION) {
             content.put("reactivation", reactivated);
         }
-        content.putAll(settings.template(templateSetting(kind, mode, reactivated)));
+        if (oidcUnlink) {
+            content.put("oidc_unlink", true);
+        }
+        content.putAll(settings.template(oidcUnlink
+                ? "oidc_unlink" + (pin ? "_pin" : "") + "_email_template"
+                : templateSetting(kind, mode, reactivated)));
         content.values().removeIf(java.util.Objects::isNull);
         events.publish(kind.requestedEvent, user.hexId(), content);
     }
