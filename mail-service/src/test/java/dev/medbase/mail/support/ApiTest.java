@@ -32,7 +32,7 @@ import dev.medbase.mail.mails.MailWorker;
 /**
  * Base of the HTTP tests: the whole mail-service on a random port (real filters and token verification against
  * {@link TestTokens}' JWKS), real MongoDB-wire server and Kafka ({@link SharedTestInfra}), the test SMTP server
- * ({@link TestSmtp}), user-service's {@code /me} stubbed ({@link UsersStub}), a {@link MutableClock}, and the
+ * ({@link TestSmtp}), user-service itself for {@code /me} ({@link UserServiceInProcess}), a {@link MutableClock}, and the
  * worker threads off: tests deliver with {@link MailWorker#runOnce()} at the clock time they choose. Every test
  * starts with empty collections, an empty mailbox and the clock at the current time.
  */
@@ -58,7 +58,7 @@ public abstract class ApiTest {
         registry.add("spring.kafka.bootstrap-servers", SharedTestInfra::kafkaBootstrapServers);
         registry.add("medbase.security.jwks-uri", TestTokens::jwksUri);
         registry.add("spring.mail.port", TestSmtp::port);
-        registry.add("medbase.services.users", UsersStub::url);
+        registry.add("medbase.services.users", UserServiceInProcess::url);
     }
 
     @LocalServerPort
