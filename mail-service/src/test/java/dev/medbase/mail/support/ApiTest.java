@@ -38,10 +38,12 @@ import dev.medbase.mail.mails.MailWorker;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"medbase.mail.delivery.enabled=false", "medbase.events.relay.enabled=false",
-                "medbase.mail.max-message-size=1MB"})
+                "medbase.mail.max-message-size=1MB", "medbase.mail.default-from=" + ApiTest.DEFAULT_FROM})
 @Import(TestClockConfiguration.class)
 public abstract class ApiTest {
 
+    /** The configured default sender (the service's own default is {@code Medbase <noreply@medbase.local>}). */
+    protected static final String DEFAULT_FROM = "Test Clinic <noreply@clinic.test>";
     protected static final String ADMIN_ID = new ObjectId().toHexString();
     protected static final String ADMIN = TestTokens.user(ADMIN_ID).permissions("SEND_MAILS", "VIEW_MAILS",
             "DELETE_MAILS", "VIEW_TEMPLATES", "CREATE_TEMPLATES", "UPDATE_TEMPLATES", "DELETE_TEMPLATES",
