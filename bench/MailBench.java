@@ -43,9 +43,15 @@ public class MailBench {
             throw new IllegalArgumentException("at most " + (CATCHER_KEEPS - warmup) + " mails: the catcher keeps "
                     + CATCHER_KEEPS);
         }
-        String token = accessToken(post(gateway + "/auth/v2/oauth2/tokens", "{\"grant_type\":\"password\","
-                + "\"client_id\":\"" + clientId + "\",\"client_secret\":\"" + secret + "\",\"username\":\"" + email
-                + "\",\"password\":\"" + password + "\"}", null));
+        String login = "{\"grant_type\":\"password\",\"client_id\":\"" + clientId + "\",\"client_secret\":\""
+                + secret + "\",\"username\":\"" + email + "\",\"password\":\"" + password + "\"}";
+        // services answer health before their start-up runners are done (the bootstrap client, the admin): wait
+        HttpResponse<String> loggedIn = post(gateway + "/auth/v2/oauth2/tokens", login, null);
+        for (int i = 0; i < 180 && loggedIn.statusCode() != 200; i++) {
+            Thread.sleep(1000);
+            loggedIn = post(gateway + "/auth/v2/oauth2/tokens", login, null);
+        }
+        String token = accessToken(loggedIn);
         String run = Long.toString(System.currentTimeMillis(), 36);
         String template = "bench_order_" + run;
         HttpResponse<String> created = post(gateway + "/templates/v2/", """
