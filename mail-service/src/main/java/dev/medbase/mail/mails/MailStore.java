@@ -65,6 +65,7 @@ public class MailStore {
         indexes.createIndex(new Index().on("request_key", Sort.Direction.ASC).unique().sparse()
                 .named("mails_request"));
         indexes.createIndex(new Index().on("creation_timestamp", Sort.Direction.DESC).named("mails_created"));
+        indexes.createIndex(new Index().on("lease_token", Sort.Direction.ASC).unique().sparse().named("mails_lease"));
     }
 
     /**
@@ -150,10 +151,12 @@ public class MailStore {
 
     /**
      * Just before handing the mail to SMTP: confirms this claim still holds (nobody took over after a stalled
-     * worker's lease ran out) and extends the lease for the conversation. False: do not send.
+     * worker's lease ran out) and extends the lease for the conversation. False: do not send. A lease that ran out
+     * but was not taken over may be extended: a takeover and this update are both atomic on the mail, so either the
+     * takeover came first (new token: no match here) or it no longer finds the lease run out.
      */
     public boolean confirm(Document claimed, Instant now, java.time.Duration lease) {
-        return mongo.updateFirst(holding(claimed, now), new Update().set("lease_until", Date.from(now.plus(lease))),
+        return mongo.updateFirst(token(claimed), new Update().set("lease_until", Date.from(now.plus(lease))),
                 COLLECTION).getMatchedCount() == 1;
     }
 
@@ -182,13 +185,13 @@ public class MailStore {
         return mongo.updateFirst(token(claimed), update, COLLECTION).getMatchedCount() == 1;
     }
 
+    /**
+     * The claimed mail, by its lease token alone: tokens are fresh ObjectIds, unique ({@code mails_lease}), and every
+     * state change out of {@code sending} removes the token, so a match means the claim still holds. One key, so the
+     * embedded MongoDB-wire server answers from the unique index too instead of scanning every mail ever sent.
+     */
     private static Query token(Document claimed) {
-        return query(where("_id").is(claimed.get("_id")).and("lease_token").is(claimed.getString("lease_token")));
-    }
-
-    private static Query holding(Document claimed, Instant now) {
-        return query(where("_id").is(claimed.get("_id")).and("lease_token").is(claimed.getString("lease_token"))
-                .and("status").is(SENDING).and("lease_until").gt(Date.from(now)));
+        return query(where("lease_token").is(claimed.getString("lease_token")));
     }
 
     public long countOpen(String trackingHash) {

@@ -29,7 +29,8 @@ import dev.medbase.platform.events.EventPublisher;
  * <ul>
  * <li>a mail is sent by one worker at a time, across threads and service replicas;</li>
  * <li>a worker that dies mid-send leaves a lease that runs out, and another worker takes the mail over;</li>
- * <li>a worker that stalled past its lease finds its claim gone at {@link MailStore#confirm} and does not send;</li>
+ * <li>a worker that stalled past its lease and was taken over finds its claim gone at {@link MailStore#confirm} and
+ * does not send;</li>
  * <li>a transient failure (SMTP unreachable, 4xx) queues the mail again with exponential backoff
  * ({@code min-backoff · 2^(attempts-1)}, at most {@code max-backoff}); mails wait while the server is down and go
  * out when it is back; after {@code give-up-after} the mail is marked failed;</li>

@@ -40,7 +40,7 @@ class MailApiTest extends ApiTest {
         assertThat(mail.get("recipients").toString())
                 .isEqualTo("{\"to\":[\"ann@example.com\"],\"cc\":[\"carl@example.com\"],\"bcc\":[\"bea@example.com\"]}");
         assertThat(mail.get("reply_to").toString()).isEqualTo("[\"support@example.com\"]");
-        assertThat(mail.get("from").asString()).isEqualTo("Medbase <noreply@medbase.local>");
+        assertThat(mail.get("from").asString()).as("the configured default sender").isEqualTo(DEFAULT_FROM);
         assertThat(mail.get("views").asInt()).isZero();
         assertThat(mail.get("status").asString()).isEqualTo("queued");
         assertThat(mail.get("creation_timestamp").isNumber()).isTrue();
@@ -64,7 +64,8 @@ class MailApiTest extends ApiTest {
         assertThat(mime.getHeader("Cc", ",")).isEqualTo("carl@example.com");
         assertThat(mime.getHeader("Bcc")).isNull();
         assertThat(mime.getHeader("Reply-To", ",")).isEqualTo("support@example.com");
-        assertThat(mime.getMessageID()).isEqualTo("<" + mail.get("id").asString() + "@medbase.local>");
+        assertThat(m.from()).isEqualTo(DEFAULT_FROM);
+        assertThat(mime.getMessageID()).isEqualTo("<" + mail.get("id").asString() + "@clinic.test>");
 
         JsonNode log = get("/mail/v1/?eq(id," + mail.get("id").asString() + ")", ADMIN).expect(200).json();
         assertThat(log.get("page").toString()).isEqualTo("{\"total\":1,\"offset\":0,\"limit\":20}");

@@ -18,7 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import dev.medbase.mail.MailProperties;
 import dev.medbase.mail.support.ApiTest;
 import dev.medbase.mail.support.TestSmtp;
-import dev.medbase.mail.support.UsersStub;
+import dev.medbase.mail.support.UserServiceInProcess;
 import dev.medbase.platform.events.EventPublisher;
 
 /** Every way a send request can be wrong, and who may send, list and delete: always an ExH 4xx, never a 500. */
@@ -127,19 +127,18 @@ class MailBadInputTest extends ApiTest {
 
     @Test
     void withoutSendMailsAUserMayOnlyMailTheirOwnActivatedAddress() {
-        String userId = new ObjectId().toHexString();
-        String token = TestTokens.user(userId).token();
-        UsersStub.put(token, "Self@Example.com", true);
-        post("/mail/v1/", token, json("{'recipients': {'to': ['self@example.com']}, 'subject': 's', 'body': 'b'}"))
-                .expect(200);
-        post("/mail/v1/", token, json("{'recipients': {'to': ['self@example.com'], 'bcc': ['other@example.com']},"
+        String self = "self." + new ObjectId() + "@example.com";
+        String token = TestTokens.user(UserServiceInProcess.register(self, true)).token();
+        post("/mail/v1/", token, json("{'recipients': {'to': ['" + self.toUpperCase(java.util.Locale.ROOT)
+                + "']}, 'subject': 's', 'body': 'b'}")).expect(200);
+        post("/mail/v1/", token, json("{'recipients': {'to': ['" + self + "'], 'bcc': ['other@example.com']},"
                 + " 'subject': 's', 'body': 'b'}")).expectError(401, 10);
         post("/mail/v1/", token, json("{'recipients': {'to': ['other@example.com']}, 'subject': 's', 'body': 'b'}"))
                 .expectError(401, 10);
 
-        String inactive = TestTokens.user(new ObjectId()).token();
-        UsersStub.put(inactive, "new@example.com", false);
-        post("/mail/v1/", inactive, json("{'recipients': {'to': ['new@example.com']}, 'subject': 's', 'body': 'b'}"))
+        String fresh = "new." + new ObjectId() + "@example.com";
+        String inactive = TestTokens.user(UserServiceInProcess.register(fresh, false)).token();
+        post("/mail/v1/", inactive, json("{'recipients': {'to': ['" + fresh + "']}, 'subject': 's', 'body': 'b'}"))
                 .expectError(400, 204);
         String unknownToUsers = TestTokens.user(new ObjectId()).token();
         post("/mail/v1/", unknownToUsers, json("{'recipients': {'to': ['x@example.com']}, 'subject': 's', 'body': 'b'}"))

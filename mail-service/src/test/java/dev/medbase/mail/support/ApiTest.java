@@ -32,16 +32,18 @@ import dev.medbase.mail.mails.MailWorker;
 /**
  * Base of the HTTP tests: the whole mail-service on a random port (real filters and token verification against
  * {@link TestTokens}' JWKS), real MongoDB-wire server and Kafka ({@link SharedTestInfra}), the test SMTP server
- * ({@link TestSmtp}), user-service's {@code /me} stubbed ({@link UsersStub}), a {@link MutableClock}, and the
+ * ({@link TestSmtp}), user-service itself for {@code /me} ({@link UserServiceInProcess}), a {@link MutableClock}, and the
  * worker threads off: tests deliver with {@link MailWorker#runOnce()} at the clock time they choose. Every test
  * starts with empty collections, an empty mailbox and the clock at the current time.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"medbase.mail.delivery.enabled=false", "medbase.events.relay.enabled=false",
-                "medbase.mail.max-message-size=1MB"})
+                "medbase.mail.max-message-size=1MB", "medbase.mail.default-from=" + ApiTest.DEFAULT_FROM})
 @Import(TestClockConfiguration.class)
 public abstract class ApiTest {
 
+    /** The configured default sender (the service's own default is {@code Medbase <noreply@medbase.local>}). */
+    protected static final String DEFAULT_FROM = "Test Clinic <noreply@clinic.test>";
     protected static final String ADMIN_ID = new ObjectId().toHexString();
     protected static final String ADMIN = TestTokens.user(ADMIN_ID).permissions("SEND_MAILS", "VIEW_MAILS",
             "DELETE_MAILS", "VIEW_TEMPLATES", "CREATE_TEMPLATES", "UPDATE_TEMPLATES", "DELETE_TEMPLATES",
@@ -58,7 +60,7 @@ public abstract class ApiTest {
         registry.add("spring.kafka.bootstrap-servers", SharedTestInfra::kafkaBootstrapServers);
         registry.add("medbase.security.jwks-uri", TestTokens::jwksUri);
         registry.add("spring.mail.port", TestSmtp::port);
-        registry.add("medbase.services.users", UsersStub::url);
+        registry.add("medbase.services.users", UserServiceInProcess::url);
     }
 
     @LocalServerPort

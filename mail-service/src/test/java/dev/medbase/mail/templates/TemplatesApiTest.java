@@ -185,6 +185,53 @@ class TemplatesApiTest extends ApiTest {
                 .isEqualTo("{\"affectedRecords\":1}");
     }
 
+    @Test
+    void aV2TemplateGoesBeforeAV1OfTheSameNameAndById() {
+        post("/templates/v1/", ADMIN, json("{'name': 'shared_name', 'fields': {'subject': 'v1 $content.x',"
+                + " 'body': 'v1 body'}}")).expect(200);
+        String mail = "{'recipients': {'to': ['a@example.com']}, 'template_name': 'shared_name', 'content': {'x': 'X'}}";
+        assertThat(post("/mail/v1/", ADMIN, json(mail)).expect(200).get("subject").asString()).isEqualTo("v1 X");
+        String v2 = post("/templates/v2/", ADMIN, json("{'name': 'shared_name', 'outputs': {'subject':"
+                + " 'v2 {{@inputs.x}}', 'body': 'v2 body'}}")).expect(200).get("id").asString();
+        assertThat(post("/mail/v1/", ADMIN, json(mail)).expect(200).get("subject").asString()).isEqualTo("v2 X");
+        JsonNode byId = post("/mail/v1/", ADMIN, json("{'recipients': {'to': ['a@example.com']}, 'template_id': '"
+                + v2 + "', 'content': {'x': 'Y'}}")).expect(200).json();
+        assertThat(byId.get("subject").asString()).isEqualTo("v2 Y");
+        assertThat(byId.get("template_id").asString()).isEqualTo(v2);
+        assertThat(worker.runOnce()).isEqualTo(3);
+        assertThat(TestSmtp.messages()).extracting(ReceivedMail::subject).containsExactly("v1 X", "v2 X", "v2 Y");
+    }
+
+    @Test
+    void hostileV2TemplatesFailSafelyWhenMailedAndQueueNothing() {
+        post("/templates/v2/", ADMIN, json("""
+                {'name': 'loops', 'outputs': {'subject': 's', 'body':
+                 '{{#each @inputs.a}}{{#each @inputs.a}}{{#each @inputs.a}}{{/each}}{{/each}}{{/each}}'}}""")).expect(200);
+        post("/templates/v2/", ADMIN, json("""
+                {'name': 'grows', 'outputs': {'subject': 's', 'body':
+                 '{{#each @inputs.a}}{{#each @inputs.a}}{{@inputs.s}}{{/each}}{{/each}}'}}""")).expect(200);
+        post("/templates/v2/", ADMIN, json("""
+                {'name': 'peeks', 'outputs': {'subject': '{{@inputs.s.class.name}}',
+                 'body': '<p>{{@inputs.s.bytes}}{{@inputs.s.class.classLoader}}{{@inputs.class}}</p>'}}""")).expect(200);
+        StringBuilder thousand = new StringBuilder("[0");
+        for (int i = 1; i < 1000; i++) {
+            thousand.append(',').append(i);
+        }
+        String a = thousand.append(']').toString();
+        // 1,000³ iterations; then 1,000² × 40 characters, within the iteration budget but past the 2 MB of output
+        post("/mail/v1/", ADMIN, "{\"recipients\":{\"to\":[\"a@example.com\"]},\"template_name\":\"loops\","
+                + "\"content\":{\"a\":" + a + "}}").expectError(400, 1005);
+        String three = a.substring(0, a.indexOf(",300"));
+        post("/mail/v1/", ADMIN, "{\"recipients\":{\"to\":[\"a@example.com\"]},\"template_name\":\"grows\","
+                + "\"content\":{\"a\":" + three + "],\"s\":\"" + "x".repeat(40) + "\"}}").expectError(400, 1005);
+        assertThat(mongo.count(new org.springframework.data.mongodb.core.query.Query(), "mails")).isZero();
+
+        JsonNode peeked = post("/mail/v1/", ADMIN, json("{'recipients': {'to': ['a@example.com']},"
+                + " 'template_name': 'peeks', 'content': {'s': 'text'}}")).expect(200).json();
+        assertThat(peeked.get("subject").asString()).isEmpty();
+        assertThat(peeked.get("body").asString()).isEqualTo("<p></p>");
+    }
+
     @TestFactory
     List<DynamicTest> badTemplateRequests() {
         record Case(String name, String method, String path, String token, String body, int status, int code) {
