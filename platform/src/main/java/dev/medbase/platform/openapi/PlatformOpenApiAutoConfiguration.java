@@ -13,6 +13,7 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -33,7 +34,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.rql.RqlQuery;
@@ -57,7 +62,12 @@ public class PlatformOpenApiAutoConfiguration {
 
     static {
         // Resolved from the token and the query string by platform's argument resolvers, not request parameters.
-        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class, RqlQuery.class);
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class, RqlQuery.class)
+                // Jackson 3 trees are free-form JSON, not beans (springdoc only knows Jackson 2's).
+                .replaceWithSchema(JsonNode.class, new Schema<>().description("Any JSON value"))
+                .replaceWithSchema(ObjectNode.class, new ObjectSchema())
+                .replaceWithSchema(ArrayNode.class, new ArraySchema().items(new Schema<>()))
+                .replaceWithSchema(SseEmitter.class, new StringSchema().description("A stream of server-sent events"));
     }
 
     /** The standard error responses: status → examples, each a real catalogue entry. */

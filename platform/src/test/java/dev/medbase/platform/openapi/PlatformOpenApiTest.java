@@ -46,6 +46,12 @@ class PlatformOpenApiTest {
                 return pet;
             }
 
+            @PostMapping("/pets/v1/{petId}/notes")
+            Map<String, Object> note(Caller caller, @PathVariable String petId,
+                    @RequestBody(required = false) JsonNode body) {
+                return Map.of();
+            }
+
             @GetMapping("/pets/v1/{petId}")
             Pet get(Caller caller, @PathVariable String petId) {
                 caller.requirePermission("VIEW_PETS");
@@ -78,6 +84,10 @@ class PlatformOpenApiTest {
         assertThat(get.path("parameters").findValuesAsString("name")).containsExactly("petId");
         assertThat(get.path("responses").path("404").path("$ref").asString())
                 .isEqualTo("#/components/responses/Error404");
+
+        assertThat(doc.path("components").path("schemas").has("JsonNode")).isFalse();
+        assertThat(doc.path("paths").path("/pets/v1/{petId}/notes").path("post").path("requestBody").path("content")
+                .path("application/json").path("schema").path("description").asString()).isEqualTo("Any JSON value");
 
         JsonNode unauthorized = doc.path("components").path("responses").path("Error401");
         assertThat(unauthorized.path("content").path("application/json").path("schema").path("$ref").asString())

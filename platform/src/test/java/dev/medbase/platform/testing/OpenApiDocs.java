@@ -89,6 +89,14 @@ public final class OpenApiDocs {
         return new TreeSet<>(doc.path("components").path("schemas").path(schema).path("properties").propertyNames());
     }
 
+    /** Every property name of every schema in {@code components.schemas}: what the casing checks look at. */
+    public static Set<String> propertyNames(JsonNode doc) {
+        Set<String> names = new TreeSet<>();
+        doc.path("components").path("schemas").forEach(schema -> names.addAll(schema.path("properties")
+                .propertyNames()));
+        return names;
+    }
+
     /** Springdoc documents a mapping without methods under every method; any one of them is enough here. */
     private static List<String> methods(RequestMappingInfo info) {
         Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
