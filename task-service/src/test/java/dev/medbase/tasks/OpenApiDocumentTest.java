@@ -1,0 +1,26 @@
+package dev.medbase.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+import dev.medbase.platform.testing.OpenApiDocs;
+import dev.medbase.tasks.testing.TaskApiTest;
+
+/** task-service's OpenAPI document (what Swagger UI shows through the gateway): every endpoint, in the wire casing. */
+class OpenApiDocumentTest extends TaskApiTest {
+
+    @Autowired
+    ApplicationContext context;
+
+    @Test
+    void documentsEveryEndpoint() {
+        JsonNode doc = OpenApiDocs.assertDocumentsEveryEndpoint(context, port);
+        // functions, tasks and schedules are free-form JSON trees: documented as any JSON, not as a Java bean
+        assertThat(OpenApiDocs.propertyNames(doc)).noneMatch(name -> name.contains("_"))
+                .doesNotContain("nodeType");
+    }
+}
