@@ -64,6 +64,25 @@ class StackIT {
         assertThat(JSON.readTree(response.body()).get("code").asInt()).isEqualTo(104);
     }
 
+    /** The docs need no token: every service's document, merged by the gateway, and Swagger UI over them. */
+    @Test
+    void theApiDocsOfEveryServiceArePublicAtTheGateway() throws Exception {
+        HttpResponse<String> docs = get("/v3/api-docs", null);
+        assertThat(docs.statusCode()).as(docs.body()).isEqualTo(200);
+        JsonNode doc = JSON.readTree(docs.body());
+        assertThat(doc.has("x-medbase-unavailable")).as(docs.body()).isFalse();
+        for (String prefix : new String[] {"/auth/v2/", "/users/v1/", "/data/v1/", "/files/v1/", "/tasks/v1/",
+                "/events/v1/", "/dispatchers/v1/", "/mail/v1/", "/templates/v2/"}) {
+            assertThat(doc.path("paths").propertyNames()).as(prefix).anyMatch(path -> path.startsWith(prefix));
+        }
+        assertThat(doc.path("paths").propertyNames()).noneMatch(path -> path.startsWith("/internal"));
+        assertThat(get("/users/v1/v3/api-docs", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> ui = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+                .send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/swagger-ui.html")).build(),
+                        BodyHandlers.ofString());
+        assertThat(ui.statusCode()).isEqualTo(200);
+    }
+
     /** user-service announces the bootstrap admin; event-service, another process, stores it from Kafka. */
     @Test
     void anEventCrossesKafkaFromUserServiceToEventService() {
