@@ -38,7 +38,8 @@ final class E2eStack implements BeforeAllCallback {
                 Path data = Files.createTempDirectory(repo.resolve("e2e/target"), "stack-");
                 StackConfig config = StackConfig.builder(data, repo)
                         .freePorts()
-                        .startTimeout(Duration.ofSeconds(240))
+                        // -Dmedbase.e2e.start-timeout=<seconds> for a loaded machine
+                        .startTimeout(Duration.ofSeconds(Long.getLong("medbase.e2e.start-timeout", 240)))
                         .extraEnvironment(Map.of(
                                 "MEDBASE_AUTH_ACCESSTOKENLIFETIME", ACCESS_TOKEN_LIFETIME.toSeconds() + "s"))
                         .build();
