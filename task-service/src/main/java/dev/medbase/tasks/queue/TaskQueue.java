@@ -185,8 +185,8 @@ public class TaskQueue {
                 COLLECTION);
     }
 
-    /** Functions with at least {@code limit} tasks running under a live lease. */
-    public Set<String> busyFunctions(int limit) {
+    /** Tasks running under a live lease, per function (all replicas). */
+    public Map<String, Integer> runningCounts() {
         Query running = Query.query(Criteria.where("status").is("inProgress")
                 .and("leaseUntil").gte(Date.from(clock.instant())));
         running.fields().include("functionName");
@@ -194,13 +194,7 @@ public class TaskQueue {
         for (Document d : mongo.find(running, Document.class, COLLECTION)) {
             counts.merge(d.getString("functionName"), 1, Integer::sum);
         }
-        Set<String> busy = new java.util.HashSet<>();
-        counts.forEach((fn, n) -> {
-            if (n >= limit) {
-                busy.add(fn);
-            }
-        });
-        return busy;
+        return counts;
     }
 
     public boolean extend(ObjectId id, String owner, Duration lease) {

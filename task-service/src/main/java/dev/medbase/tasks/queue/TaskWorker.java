@@ -2,9 +2,12 @@ package dev.medbase.tasks.queue;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -19,10 +22,12 @@ import dev.medbase.tasks.TasksProperties;
 import dev.medbase.tasks.schedules.ScheduleService;
 
 /**
- * The queue worker of this replica: every {@code poll-interval} it fires due schedules, then claims due tasks while
- * fewer than {@code concurrency} run here (skipping functions at {@code function-concurrency} across replicas) and
- * runs each on its own thread. Off with {@code medbase.tasks.worker-enabled=false}; {@link #runDue()} then does one
- * pass synchronously (tests).
+ * The queue worker of this replica: it fires due schedules, then claims due tasks while fewer than
+ * {@code concurrency} run here (skipping functions at {@code function-concurrency} across replicas) and runs each on
+ * its own thread. It looks again after {@code poll-interval}, or at once when woken: a run ended (a slot came free
+ * while tasks may be waiting) or a due task was queued through this replica, so a busy queue is not paced by the
+ * interval. Off with {@code medbase.tasks.worker-enabled=false}; {@link #runDue()} then does one pass synchronously
+ * (tests).
  */
 @Component
 public class TaskWorker implements SmartLifecycle {
@@ -35,8 +40,16 @@ public class TaskWorker implements SmartLifecycle {
     private final TasksProperties properties;
     private final String id = ManagementFactory.getRuntimeMXBean().getName() + ":" + new ObjectId().toHexString();
     private final Semaphore slots;
-    private volatile ScheduledExecutorService poller;
+    /** At most one pending wake-up: several ends of runs while a pass is going need only one more pass. */
+    private final Semaphore wakeUps = new Semaphore(0);
+    private volatile ExecutorService poller;
     private volatile ExecutorService pool;
+    private long lastTick = System.nanoTime();
+    /** Tasks of each function this replica runs now. */
+    private final Map<String, Integer> localRunning = new ConcurrentHashMap<>();
+    private Map<String, Integer> counted;
+    private Map<String, Integer> localAtCount;
+    private long countedAt;
 
     public TaskWorker(TaskQueue queue, TaskRunner runner, ScheduleService schedules, TasksProperties properties) {
         this.queue = queue;
@@ -55,29 +68,68 @@ public class TaskWorker implements SmartLifecycle {
         return properties.leaseMargin();
     }
 
+    /** Makes the worker look for due tasks now rather than at its next poll (no-op when it is not running). */
+    public void wakeUp() {
+        if (wakeUps.availablePermits() == 0) {
+            wakeUps.release();
+        }
+    }
+
     /** Fires due schedules and runs every due task in the calling thread, one by one; returns how many ran. */
     public int runDue() {
         schedules.tick();
         int ran = 0;
         Document task;
-        while ((task = queue.claim(id, initialLease(), busy())) != null) {
+        while ((task = queue.claim(id, initialLease(), busy(queue.runningCounts()))) != null) {
             runner.run(task, id);
             ran++;
         }
         return ran;
     }
 
-    private Set<String> busy() {
-        return queue.busyFunctions(properties.functionConcurrency());
+    private Set<String> busy(Map<String, Integer> running) {
+        Set<String> busy = new HashSet<>();
+        running.forEach((fn, n) -> {
+            if (n >= properties.functionConcurrency()) {
+                busy.add(fn);
+            }
+        });
+        return busy;
+    }
+
+    /**
+     * Running tasks per function for the next claim: all replicas' as of the last count (taken at most once per
+     * poll interval, as each count reads every running task), corrected by what this replica started and ended
+     * since — so woken passes claim without counting again.
+     */
+    private Map<String, Integer> estimatedRunning() {
+        long now = System.nanoTime();
+        if (counted == null || now - countedAt >= properties.pollInterval().toNanos()) {
+            localAtCount = new HashMap<>(localRunning);
+            counted = queue.runningCounts();
+            countedAt = now;
+        }
+        Map<String, Integer> estimate = new HashMap<>(counted);
+        localRunning.forEach((fn, n) -> estimate.merge(fn, n - localAtCount.getOrDefault(fn, 0), Integer::sum));
+        localAtCount.forEach((fn, n) -> {
+            if (!localRunning.containsKey(fn)) {
+                estimate.merge(fn, -n, Integer::sum);
+            }
+        });
+        return estimate;
     }
 
     private void poll() {
         try {
-            schedules.tick();
+            long now = System.nanoTime();
+            if (now - lastTick >= properties.pollInterval().toNanos()) { // wake-ups do not speed up schedules
+                lastTick = now;
+                schedules.tick();
+            }
             while (slots.tryAcquire()) {
                 Document task;
                 try {
-                    task = queue.claim(id, initialLease(), busy());
+                    task = queue.claim(id, initialLease(), busy(estimatedRunning()));
                 } catch (RuntimeException e) {
                     slots.release();
                     throw e;
@@ -87,13 +139,17 @@ public class TaskWorker implements SmartLifecycle {
                     return;
                 }
                 Document claimed = task;
+                String functionName = claimed.getString("functionName");
+                localRunning.merge(functionName, 1, Integer::sum);
                 pool.execute(() -> {
                     try {
                         runner.run(claimed, id);
                     } catch (RuntimeException e) {
                         log.error("Task {} could not be finished", claimed.get("_id"), e);
                     } finally {
+                        localRunning.computeIfPresent(functionName, (fn, n) -> n > 1 ? n - 1 : null);
                         slots.release();
+                        wakeUp();
                     }
                 });
             }
@@ -112,13 +168,26 @@ public class TaskWorker implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        poller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        poller = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "task-poller");
             t.setDaemon(true);
             return t;
         });
+        poller.execute(this::pollUntilStopped);
+    }
+
+    private void pollUntilStopped() {
         long ms = properties.pollInterval().toMillis();
-        poller.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                if (wakeUps.tryAcquire(ms, TimeUnit.MILLISECONDS)) {
+                    wakeUps.drainPermits();
+                }
+                poll();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop() ends the loop
+        }
     }
 
     @Override

@@ -362,6 +362,30 @@ class TaskQueueTest extends TaskApiTest {
         assertThat(task(id).path("status").asString()).isEqualTo("complete");
         assertThat(executor.runs).containsExactly(id);
     }
+
+    @Test
+    void aWokenWorkerDrainsTheQueueWithoutWaitingForItsPollInterval() throws Exception {
+        String fn = testFunction(Map.of());
+        List<String> ids = List.of(createTask(fn, Map.of()), createTask(fn, Map.of()), createTask(fn, Map.of()));
+        // one slot and an hour between polls: only the wake-up and the ends of runs can start these tasks
+        dev.medbase.tasks.TasksProperties p = new dev.medbase.tasks.TasksProperties(true, Duration.ofHours(1), 1, 5,
+                5, Duration.ofSeconds(30), org.springframework.util.unit.DataSize.ofKilobytes(250),
+                org.springframework.util.unit.DataSize.ofMegabytes(1), null, "node", "python3", null, null, null);
+        TaskWorker background = new TaskWorker(queue, runner, schedules, p);
+        background.start();
+        try {
+            background.wakeUp();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (ids.stream().anyMatch(id -> !task(id).path("status").asString().equals("complete"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } finally {
+            background.stop();
+        }
+        assertThat(ids).allSatisfy(id -> assertThat(task(id).path("status").asString()).isEqualTo("complete"));
+        assertThat(executor.runs).containsExactlyElementsOf(ids);
+    }
     @Test
     void aTaskThatKeepsKillingItsWorkersFails() {
         String fn = testFunction(Map.of());
