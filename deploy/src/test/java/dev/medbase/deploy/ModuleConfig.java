@@ -33,17 +33,20 @@ import tools.jackson.databind.json.JsonMapper;
  * @param module        Maven module name, e.g. {@code user-service}
  * @param application   the flattened keys and values of the module's own application files
  * @param properties    every property name it declares, its own and platform's (map properties as their prefix)
+ * @param ownProperties the ones the module's own files declare
  * @param mapProperties properties of type Map, whose keys are free ({@code medbase.tasks.function-environment})
  * @param variables     environment variables named directly by a placeholder
  * @param metadata      configuration-processor metadata by property name (description, default)
+ * @param placeholderDefaults defaults given in placeholders ({@code @Value("${medbase.x:2s}")}) by property name
  */
 record ModuleConfig(String module, Map<String, Object> application, Set<String> properties,
-                    Set<String> mapProperties, Set<String> variables, Map<String, JsonNode> metadata) {
+                    Set<String> ownProperties, Set<String> mapProperties, Set<String> variables,
+                    Map<String, JsonNode> metadata, Map<String, String> placeholderDefaults) {
 
     static final Path ROOT = Path.of(System.getProperty("medbase.root", "..")).toAbsolutePath().normalize();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-\\[\\]]+)");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-\\[\\]]+)(?::([^}]*))?}");
     private static final Pattern VALUE = Pattern.compile("@Value\\(\"([^\"]*)\"\\)");
     private static final Pattern CONDITION = Pattern.compile("@ConditionalOnProperty\\(([^)]*)\\)");
     private static final Pattern ATTRIBUTE = Pattern.compile("(prefix|name|value)\\s*=\\s*\"([^\"]+)\"|^\\s*\"([^\"]+)\"");
@@ -91,15 +94,17 @@ record ModuleConfig(String module, Map<String, Object> application, Set<String> 
     private static final Map<String, ModuleConfig> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
 
     static ModuleConfig load(String module) {
-        return LOADED.computeIfAbsent(module, ModuleConfig::read);
+        return LOADED.computeIfAbsent(module, ModuleConfig::parse);
     }
 
-    private static ModuleConfig read(String module) {
+    private static ModuleConfig parse(String module) {
         Map<String, Object> application = new TreeMap<>();
         Set<String> properties = new TreeSet<>();
         Set<String> maps = new TreeSet<>();
         Set<String> variables = new TreeSet<>();
         Map<String, JsonNode> metadata = new TreeMap<>();
+        Set<String> own = new TreeSet<>();
+        Map<String, String> defaults = new TreeMap<>();
         List<String> parts = new ArrayList<>(List.of(module));
         if (!module.equals("platform") && read(ROOT.resolve(module).resolve("pom.xml"))
                 .contains("<artifactId>platform</artifactId>")) {
@@ -107,18 +112,23 @@ record ModuleConfig(String module, Map<String, Object> application, Set<String> 
         }
         for (String part : parts) {
             Path dir = ROOT.resolve(part);
-            Map<String, Object> own = applicationFiles(dir.resolve("src/main/resources"), part.equals("platform"));
+            Set<String> declared = new TreeSet<>();
+            Map<String, Object> files = applicationFiles(dir.resolve("src/main/resources"), part.equals("platform"));
             if (part.equals(module)) {
-                application.putAll(own);
+                application.putAll(files);
             }
-            own.forEach((key, value) -> {
-                properties.add(key);
-                placeholders(String.valueOf(value), properties, variables);
+            files.forEach((key, value) -> {
+                declared.add(key);
+                placeholders(String.valueOf(value), declared, variables, defaults);
             });
-            readMetadata(dir, properties, maps, metadata);
-            scanSources(dir.resolve("src/main/java"), properties, variables);
+            readMetadata(dir, declared, maps, metadata);
+            scanSources(dir.resolve("src/main/java"), declared, variables, defaults);
+            properties.addAll(declared);
+            if (part.equals(module)) {
+                own.addAll(declared);
+            }
         }
-        return new ModuleConfig(module, application, properties, maps, variables, metadata);
+        return new ModuleConfig(module, application, properties, own, maps, variables, metadata, defaults);
     }
 
     /**
@@ -257,12 +267,13 @@ record ModuleConfig(String module, Map<String, Object> application, Set<String> 
         return javaFiles(sources).stream().anyMatch(f -> read(f).contains("@ConfigurationProperties"));
     }
 
-    private static void scanSources(Path sources, Set<String> properties, Set<String> variables) {
+    private static void scanSources(Path sources, Set<String> properties, Set<String> variables,
+                                    Map<String, String> defaults) {
         for (Path f : javaFiles(sources)) {
             String code = read(f);
             Matcher value = VALUE.matcher(code);
             while (value.find()) {
-                placeholders(value.group(1), properties, variables);
+                placeholders(value.group(1), properties, variables, defaults);
             }
             Matcher condition = CONDITION.matcher(code);
             while (condition.find()) {
@@ -283,7 +294,8 @@ record ModuleConfig(String module, Map<String, Object> application, Set<String> 
         }
     }
 
-    private static void placeholders(String text, Set<String> properties, Set<String> variables) {
+    private static void placeholders(String text, Set<String> properties, Set<String> variables,
+                                     Map<String, String> defaults) {
         Matcher m = PLACEHOLDER.matcher(text);
         while (m.find()) {
             String name = m.group(1);
@@ -291,6 +303,9 @@ record ModuleConfig(String module, Map<String, Object> application, Set<String> 
                 variables.add(name);
             } else {
                 properties.add(name);
+                if (m.group(2) != null) {
+                    defaults.putIfAbsent(name, m.group(2));
+                }
             }
         }
     }
