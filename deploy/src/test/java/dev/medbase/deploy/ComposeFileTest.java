@@ -219,6 +219,15 @@ class ComposeFileTest {
         soft.assertAll();
     }
 
+    /** The Testcontainers suites run the images compose runs. */
+    @Test
+    void testcontainersSuitesUseTheComposeImages() {
+        String realInfra = ModuleConfig.read(ModuleConfig.ROOT.resolve(
+                "platform/src/test/java/dev/medbase/platform/testing/RealInfra.java"));
+        assertThat(realInfra).contains("MONGO_IMAGE = \"" + map(services.get("mongo")).get("image") + "\"")
+                .contains("KAFKA_IMAGE = \"" + map(services.get("kafka")).get("image") + "\"");
+    }
+
     /** Variables compose requires (${X:?…}) are in .env, so a plain `docker compose up` works. */
     @Test
     void requiredVariablesAreInDotEnv() throws Exception {
