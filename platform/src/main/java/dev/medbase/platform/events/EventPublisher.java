@@ -13,10 +13,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * The event is written to the service's outbox (its own MongoDB), never straight to Kafka, so publishing works, and
  * returns at once, while Kafka is down; the {@linkplain OutboxRelay relay} sends it to {@code medbase.<source>}.
  *
- * <p>Call it right after the state change it reports has been written. Inside a Spring-managed MongoDB transaction
- * (real MongoDB replica set + {@code MongoTransactionManager}) the outbox write joins the transaction, so the change
- * and its event commit together; mongo-java-server has no transactions, so there a crash between the two writes loses
- * the event (see the package documentation).
+ * <p>Call it right after the state change it reports has been written. Inside {@code @Transactional} on a MongoDB
+ * replica set ({@link dev.medbase.platform.mongo.MongoTransactions}) the outbox write joins the transaction, so the
+ * change and its event commit together; mongo-java-server has no transactions, so there a crash between the two
+ * writes loses the event (see the package documentation).
  */
 public class EventPublisher {
 

@@ -24,10 +24,12 @@
  * acknowledgement and deletes it. While Kafka is down events wait there; nothing is lost and publishing does not block.
  * Delivery is at-least-once: a relay that dies between send and delete, or whose lease runs out, means a second copy.
  *
- * <p><b>No transactions on mongo-java-server.</b> The business write and the outbox write are two single-document
- * writes there; a crash between them loses the event (never invents one, if the event is published after the change).
- * On a real MongoDB replica set a service can make them atomic with a {@code MongoTransactionManager} and
- * {@code @Transactional}: the outbox write joins the transaction and the relay is woken after commit.
+ * <p><b>Transactions where MongoDB has them.</b> Every service's transaction manager is
+ * {@link dev.medbase.platform.mongo.MongoTransactions}: mark the method that writes the change and publishes its
+ * event {@code @Transactional} (or use Boot's {@code TransactionTemplate}) and, on a replica set, the change and the
+ * outbox write commit together or not at all; the relay is woken after commit. mongo-java-server (the devstack) has no
+ * transactions: there the two are single-document writes, and a crash between them loses the event (never invents
+ * one, if the event is published after the change).
  *
  * <h2>Settings ({@link dev.medbase.platform.events.EventsProperties})</h2>
  * <pre>

@@ -23,7 +23,10 @@ import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
-/** Translated queries run against a MongoDB wire server (mongo-java-server, in memory). */
+/**
+ * Translated queries run against a MongoDB wire server (mongo-java-server, in memory); {@code RqlMongoContainersTest}
+ * runs the same queries against MongoDB 8.
+ */
 class RqlMongoExecutionTest {
 
     private static final String G1 = "5e9fff9d90135a2a9a718a01";
@@ -49,7 +52,7 @@ class RqlMongoExecutionTest {
 
     private static MongoServer server;
     private static MongoClient client;
-    private static MongoTemplate mongo;
+    static MongoTemplate mongo;
 
     @BeforeAll
     static void start() {
@@ -57,6 +60,10 @@ class RqlMongoExecutionTest {
         InetSocketAddress address = server.bind();
         client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
         mongo = new MongoTemplate(client, "rql-test");
+        seed();
+    }
+
+    static void seed() {
         mongo.insert(List.of(
                 user(JOHN, "John", 30, List.of("admin", "staff"), "2020-01-01T00:00:00Z",
                         List.of(enlistment(G1, "admin"), enlistment(G2, "viewer")), new Document("flag", true).append("score", 5))
