@@ -80,7 +80,8 @@ public class FilesBench {
 
         Memory memory = new Memory(devstackPid);
         memory.start();
-        System.out.printf("Large file: %d MiB (%d bytes), SHA-256 %s…%n%n", size / MIB, size, expected.substring(0, 12));
+        System.out.printf("Large file: %d MiB (%d bytes), SHA-256 %s…%n%n", size / MIB, size,
+                expected.substring(0, 12));
         System.out.println("| workload | run | seconds | MiB/s |");
         System.out.println("| --- | --- | --- | --- |");
 
@@ -142,8 +143,8 @@ public class FilesBench {
         System.out.printf("%nMedians: multipart upload %.0f MiB/s, download %.0f MiB/s, resumable upload %.0f MiB/s%n",
                 median(up), median(down), median(tus));
         System.out.println();
-        System.out.println("| small uploads (10 KB, multipart, gateway) | threads | uploads | errors | uploads/s | p50 ms "
-                + "| p99 ms |");
+        System.out.println("| small uploads (10 KB, multipart, gateway) | threads | uploads | errors | uploads/s "
+                + "| p50 ms | p99 ms |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
         System.out.printf("| | %d | %d | %d | %.0f | %.1f | %.1f |%n", threads, small.requests, small.errors,
                 small.requests / small.seconds, small.percentile(50), small.percentile(99));
@@ -277,7 +278,8 @@ public class FilesBench {
 
     static double median(List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     // ------------------------------------------------------------------ small uploads with N threads
