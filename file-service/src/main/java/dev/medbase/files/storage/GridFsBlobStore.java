@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Date;
 
+import com.mongodb.ErrorCategory;
 import com.mongodb.MongoException;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -154,9 +156,17 @@ public class GridFsBlobStore implements BlobStore {
 
     private void putChunk(ObjectId id, int n, byte[] buffer, int length) {
         byte[] data = length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length);
-        Document doc = key(id, n).append("data", new Binary(data));
-        // replace-or-insert: a resumed upload may overwrite what a crashed attempt left behind
-        chunks.replaceOne(key(id, n), doc, new ReplaceOptions().upsert(true));
+        // Almost every chunk is new: a plain insert costs the embedded server a third of an upsert (bench/files.sh).
+        // The unique {files_id, n} index catches the rest: a resumed upload's partial last chunk, or what a crashed
+        // attempt left behind, is then replaced.
+        try {
+            chunks.insertOne(key(id, n).append("data", new Binary(data)));
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            chunks.replaceOne(key(id, n), key(id, n).append("data", new Binary(data))); // no driver-added _id
+        }
     }
 
     private static ObjectId id(String blobId) {
