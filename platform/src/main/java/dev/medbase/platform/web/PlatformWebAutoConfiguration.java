@@ -49,8 +49,9 @@ public class PlatformWebAutoConfiguration {
 
     @Bean
     @ConditionalOnProperty("medbase.service.prefix")
-    ServiceHealthController serviceHealthController() {
-        return new ServiceHealthController();
+    ServiceHealthController serviceHealthController(
+            org.springframework.boot.availability.ApplicationAvailability availability) {
+        return new ServiceHealthController(availability);
     }
 
     @Bean(name = "mongoHealthIndicator")
