@@ -1,7 +1,7 @@
 package dev.medbase.mail;
 
 import dev.medbase.mail.support.TestSmtp;
-import dev.medbase.mail.support.UsersStub;
+import dev.medbase.mail.support.UserServiceInProcess;
 import dev.medbase.platform.testing.RealInfra;
 import dev.medbase.platform.testing.ServiceContainersTest;
 import dev.medbase.platform.testing.TestTokens;
@@ -24,6 +24,6 @@ class MailServiceContainersTest extends ServiceContainersTest {
         RealInfra.register(registry, "medbase-mail");
         registry.add("medbase.security.jwks-uri", TestTokens::jwksUri);
         registry.add("spring.mail.port", TestSmtp::port); // the health check includes SMTP
-        registry.add("medbase.services.users", UsersStub::url);
+        registry.add("medbase.services.users", UserServiceInProcess::url);
     }
 }
