@@ -6,16 +6,22 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.InsertManyOptions;
 import org.bson.Document;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort.Direction;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.index.IndexInfo;
 import org.springframework.data.mongodb.core.index.IndexOperations;
+import org.springframework.data.mongodb.core.query.Query;
 
 /**
  * Which events each handler of this service has processed (collection {@value #COLLECTION}, unique on
@@ -30,6 +36,7 @@ final class ProcessedEvents {
     static final String UNIQUE_INDEX = "processed_unique";
     static final String TTL_INDEX = "processed_ttl";
     static final Duration PURGE_EVERY = Duration.ofHours(1);
+    static final int DUPLICATE_KEY = 11000;
 
     private final MongoTemplate mongo;
     private final Duration retention;
@@ -55,17 +62,28 @@ final class ProcessedEvents {
         indexes.createIndex(new Index().on("processedAt", Direction.ASC).expire(retention).named(TTL_INDEX));
     }
 
-    boolean isProcessed(String consumer, String eventId) {
-        return mongo.exists(query(where("consumer").is(consumer).and("eventId").is(eventId)), COLLECTION);
+    /** Which of {@code eventIds} the consumer has processed: one query for a whole batch. */
+    Set<String> processedAmong(String consumer, Collection<String> eventIds) {
+        Query query = query(where("consumer").is(consumer).and("eventId").in(eventIds));
+        query.fields().include("eventId").exclude("_id");
+        Set<String> found = new HashSet<>();
+        mongo.find(query, Document.class, COLLECTION).forEach(d -> found.add(d.getString("eventId")));
+        return found;
     }
 
-    void markProcessed(String consumer, String eventId) {
+    /** Remembers that the consumer processed these events: one unordered bulk insert; ids it knew are ignored. */
+    void markProcessed(String consumer, Collection<String> eventIds) {
         Instant now = clock.instant();
+        Date processedAt = Date.from(now);
+        List<Document> entries = eventIds.stream().map(id -> new Document("consumer", consumer).append("eventId", id)
+                .append("processedAt", processedAt)).toList();
         try {
-            mongo.insert(new Document("consumer", consumer).append("eventId", eventId)
-                    .append("processedAt", Date.from(now)), COLLECTION);
-        } catch (DuplicateKeyException e) {
-            // processed concurrently (a rebalance handed the partition over mid-record): already remembered
+            mongo.getCollection(COLLECTION).insertMany(entries, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            // processed concurrently (a rebalance handed the partition over mid-batch): already remembered
+            if (e.getWriteErrors().stream().anyMatch(w -> w.getCode() != DUPLICATE_KEY)) {
+                throw e;
+            }
         }
         if (now.isAfter(nextPurge)) {
             nextPurge = now.plus(PURGE_EVERY);

@@ -49,8 +49,11 @@
  * {@code spring.kafka.producer.properties.*}).
  *
  * <h2>Consuming</h2>
- * Declare {@link dev.medbase.platform.events.EventHandler} beans. Each event is handled once per handler: processed
+ * Declare {@link dev.medbase.platform.events.EventHandler} beans, or
+ * {@link dev.medbase.platform.events.BatchEventHandler} beans to get what one poll brought at once (up to Kafka's
+ * {@code max.poll.records}, 500 by default) and write it in bulk. Each event is handled once per handler: processed
  * ids are kept in the collection {@code processed_events} (unique on consumer + event id, expiring after
- * {@code medbase.events.consumer.dedupe-retention}, 7 days by default).
+ * {@code medbase.events.consumer.dedupe-retention}, 7 days by default), looked up and recorded once per handler and
+ * poll.
  */
 package dev.medbase.platform.events;
