@@ -2,6 +2,7 @@ package dev.medbase.platform.events;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ final class EventDispatcher implements BatchMessageListener<byte[], byte[]> {
     private final ProcessedEvents processed;
     private final List<EventHandler> handlers;
     private final Map<String, List<EventHandler>> handlersByTopic = new LinkedHashMap<>();
+    /** Each handler's types, read once (empty: all). */
+    private final Map<EventHandler, Set<String>> typesOf = new IdentityHashMap<>();
 
     EventDispatcher(EventCodec codec, ProcessedEvents processed, List<EventHandler> handlers) {
         this.codec = codec;
@@ -50,6 +53,7 @@ final class EventDispatcher implements BatchMessageListener<byte[], byte[]> {
             for (String topic : handler.topics()) {
                 handlersByTopic.computeIfAbsent(topic, t -> new ArrayList<>()).add(handler);
             }
+            typesOf.put(handler, Set.copyOf(handler.types()));
         }
     }
 
@@ -98,10 +102,11 @@ final class EventDispatcher implements BatchMessageListener<byte[], byte[]> {
     /** Hands the handler its share of the records before {@code stop}, and moves {@code stop} up if it fails. */
     private void dispatch(EventHandler handler, List<ConsumerRecord<byte[], byte[]>> records,
                           List<EventEnvelope> events, Stop stop) {
+        Set<String> types = typesOf.get(handler);
         List<Integer> wanted = new ArrayList<>();
         for (int i = 0; i < stop.index; i++) {
-            if (handler.topics().contains(records.get(i).topic())
-                    && (handler.types().isEmpty() || handler.types().contains(events.get(i).type()))) {
+            if (handlersByTopic.getOrDefault(records.get(i).topic(), List.of()).contains(handler)
+                    && (types.isEmpty() || types.contains(events.get(i).type()))) {
                 wanted.add(i);
             }
         }
