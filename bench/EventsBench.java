@@ -163,6 +163,8 @@ public class EventsBench {
      */
     static double publishThroughOutbox(String bootstrap, String mongoUri, String type, int count, int rate)
             throws Exception {
+        // Spring loads configuration classes by name: from the source launcher's class loader, which holds this file.
+        Thread.currentThread().setContextClassLoader(EventsBench.class.getClassLoader());
         try (ConfigurableApplicationContext service = new SpringApplicationBuilder(OutboxService.class)
                 .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
                 .properties("spring.mongodb.uri=" + mongoUri, "spring.kafka.bootstrap-servers=" + bootstrap,
