@@ -24,8 +24,9 @@ import org.springframework.data.mongodb.core.index.IndexOperations;
 import org.springframework.data.mongodb.core.query.Query;
 
 /**
- * Which events each handler of this service has processed (collection {@value #COLLECTION}, unique on
- * {@code (consumer, eventId)}), so a redelivered or re-sent event is handled once. Entries expire after the retention:
+ * Which events each handler of this service has processed (collection {@value #COLLECTION}, {@code _id}
+ * {@code "<consumer>:<eventId>"}, also unique on {@code (consumer, eventId)}), so a redelivered or re-sent event is
+ * handled once. Entries expire after the retention:
  * a TTL index does it on MongoDB, and because mongo-java-server ignores TTL indexes, {@link #markProcessed} also
  * deletes expired entries itself, at most once per {@link #PURGE_EVERY}. Duplicates arrive within minutes (relay
  * lease, consumer rebalance), so days of retention are ample.
@@ -62,10 +63,13 @@ final class ProcessedEvents {
         indexes.createIndex(new Index().on("processedAt", Direction.ASC).expire(retention).named(TTL_INDEX));
     }
 
-    /** Which of {@code eventIds} the consumer has processed: one query for a whole batch. */
+    /**
+     * Which of {@code eventIds} the consumer has processed: one query for a whole batch, by {@code _id}, which every
+     * MongoDB server answers from its primary index (mongo-java-server scans the collection for any other query).
+     */
     Set<String> processedAmong(String consumer, Collection<String> eventIds) {
-        Query query = query(where("consumer").is(consumer).and("eventId").in(eventIds));
-        query.fields().include("eventId").exclude("_id");
+        Query query = query(where("_id").in(eventIds.stream().map(id -> key(consumer, id)).toList()));
+        query.fields().include("eventId");
         Set<String> found = new HashSet<>();
         mongo.find(query, Document.class, COLLECTION).forEach(d -> found.add(d.getString("eventId")));
         return found;
@@ -75,8 +79,8 @@ final class ProcessedEvents {
     void markProcessed(String consumer, Collection<String> eventIds) {
         Instant now = clock.instant();
         Date processedAt = Date.from(now);
-        List<Document> entries = eventIds.stream().map(id -> new Document("consumer", consumer).append("eventId", id)
-                .append("processedAt", processedAt)).toList();
+        List<Document> entries = eventIds.stream().map(id -> new Document("_id", key(consumer, id))
+                .append("consumer", consumer).append("eventId", id).append("processedAt", processedAt)).toList();
         try {
             mongo.getCollection(COLLECTION).insertMany(entries, new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
@@ -89,6 +93,14 @@ final class ProcessedEvents {
             nextPurge = now.plus(PURGE_EVERY);
             purgeExpired(now);
         }
+    }
+
+    /**
+     * An entry's {@code _id}. Entries written before it was used (ObjectId ids) are not found by it: an event
+     * redelivered after an upgrade may be handled once more, as at-least-once allows.
+     */
+    private static String key(String consumer, String eventId) {
+        return consumer + ":" + eventId;
     }
 
     /** Deletes entries older than the retention. @return how many */

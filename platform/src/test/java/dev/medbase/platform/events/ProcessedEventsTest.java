@@ -95,9 +95,10 @@ class ProcessedEventsTest {
     @Test
     void purgesExpiredEntriesItselfBecauseMongoJavaServerIgnoresTtl() {
         ProcessedEvents processed = processed(Duration.ofDays(7));
-        mongo.template.insert(new Document("consumer", "mailer").append("eventId", "old")
+        mongo.template.insert(new Document("_id", "mailer:old").append("consumer", "mailer").append("eventId", "old")
                 .append("processedAt", Date.from(NOW.minus(Duration.ofDays(8)))), ProcessedEvents.COLLECTION);
-        mongo.template.insert(new Document("consumer", "mailer").append("eventId", "recent")
+        mongo.template.insert(new Document("_id", "mailer:recent").append("consumer", "mailer")
+                .append("eventId", "recent")
                 .append("processedAt", Date.from(NOW.minus(Duration.ofDays(6)))), ProcessedEvents.COLLECTION);
 
         processed.markProcessed("mailer", List.of("new")); // the first mark purges
