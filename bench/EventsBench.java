@@ -24,16 +24,32 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.data.mongodb.autoconfigure.DataMongoAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import dev.medbase.platform.events.EventPublisher;
+import dev.medbase.platform.events.EventsAutoConfiguration;
 
 /**
  * Event latency and throughput on a running stack (bench/events.sh starts one). Single-file program, run with
- * event-service's classpath (Kafka client, MongoDB driver):
+ * event-service's classpath (Kafka client, MongoDB driver, Spring Boot) and this checkout's platform jar:
  * <ol>
  * <li><b>Through a producing service</b>: password grants through the gateway make auth-service publish
  *     {@code login_succeeded} through its outbox; latency = the event's {@code stored_at} in event-service's store
  *     minus its {@code creation_timestamp} (set by auth-service when it published, right after its write).</li>
  * <li><b>Sustained</b>: events sent to {@code medbase.data} at a fixed rate, as an outbox relay sends them (CloudEvents
  *     headers, keyed by aggregate, acks=all), each timed at its send; latency as above, and the storing rate.</li>
+ * <li><b>Through an outbox</b>: the same rate published with platform's {@code EventPublisher} in this JVM (its
+ *     outbox in the database {@code medbase-bench-outbox}, the relay woken by each publish, as in a service);
+ *     latency from the publish to {@code stored_at}.</li>
  * <li><b>Ceiling</b>: a burst sent as fast as the producer goes; the storing rate.</li>
  * </ol>
  * Stored events are then counted through the events API as well (they are queryable, not only in the database).
@@ -86,7 +102,15 @@ public class EventsBench {
             report("sustained, " + rate + "/s for " + seconds + " s (medbase.data)", stored, sentRate,
                     apiTotal(gateway, token, "eq(type," + type + ")"));
 
-            // 3. ceiling
+            // 3. the same rate from one service's outbox: EventPublisher, relay, Kafka, store
+            type = "bench_outbox_" + new ObjectId().toHexString().substring(16);
+            sentRate = publishThroughOutbox(kafka, mongoUri.substring(0, mongoUri.lastIndexOf('/') + 1)
+                    + "medbase-bench-outbox", type, count, rate);
+            stored = awaitStored(events, Filters.eq("type", type), count);
+            report("sustained through an outbox, " + rate + "/s for " + seconds + " s (publisher, relay)", stored,
+                    sentRate, apiTotal(gateway, token, "eq(type," + type + ")"));
+
+            // 4. ceiling
             type = "bench_burst_" + new ObjectId().toHexString().substring(16);
             sentRate = send(kafka, type, burst, 0);
             stored = awaitStored(events, Filters.eq("type", type), burst);
@@ -122,6 +146,44 @@ public class EventsBench {
             }
             producer.flush();
             return count / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** A service with nothing but the platform's events (outbox, relay), publishing as source {@code data}. */
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration({JacksonAutoConfiguration.class, MongoAutoConfiguration.class,
+            DataMongoAutoConfiguration.class, KafkaAutoConfiguration.class, EventsAutoConfiguration.class})
+    public static class OutboxService {
+    }
+
+    /**
+     * Publishes {@code count} events at {@code rate}/s through a real {@link EventPublisher} (outbox in its own
+     * database, relay woken by each publish, as in a service); waits until the relay has sent them all. Returns the
+     * achieved publishing rate.
+     */
+    static double publishThroughOutbox(String bootstrap, String mongoUri, String type, int count, int rate)
+            throws Exception {
+        // Spring loads configuration classes by name: from the source launcher's class loader, which holds this file.
+        Thread.currentThread().setContextClassLoader(EventsBench.class.getClassLoader());
+        try (ConfigurableApplicationContext service = new SpringApplicationBuilder(OutboxService.class)
+                .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
+                .properties("spring.mongodb.uri=" + mongoUri, "spring.kafka.bootstrap-servers=" + bootstrap,
+                        "medbase.events.source=data", "logging.level.root=WARN")
+                .run(); MongoClient mongo = MongoClients.create(mongoUri)) {
+            EventPublisher publisher = service.getBean(EventPublisher.class);
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                publisher.publish(type, "doc-" + ThreadLocalRandom.current().nextInt(100), Map.of("seq", i));
+                pace(start, i + 1, rate);
+            }
+            double achieved = count / ((System.nanoTime() - start) / 1e9);
+            MongoCollection<Document> outbox = mongo.getDatabase(mongoUri.substring(mongoUri.lastIndexOf('/') + 1))
+                    .getCollection("outbox");
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (outbox.countDocuments() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            return achieved;
         }
     }
 

@@ -1,24 +1,26 @@
 package dev.medbase.events;
 
 import java.util.Collection;
+import java.util.List;
 
 import org.springframework.stereotype.Component;
 
 import dev.medbase.events.dispatchers.DispatcherExecutor;
 import dev.medbase.events.store.EventStore;
 import dev.medbase.events.webhooks.WebhookFanout;
+import dev.medbase.platform.events.BatchEventHandler;
 import dev.medbase.platform.events.EventEnvelope;
-import dev.medbase.platform.events.EventHandler;
 
 /**
- * event-service's one consumer of every service's topic (ARCHITECTURE §6): each event is stored, then runs the
- * dispatchers of its type, then is queued for the webhooks of its type. One handler, so the consumer's dedupe costs
- * one lookup and one record per event, not three. Each step is idempotent on its own (the store by event id, dispatch
- * records by (dispatcher, action, event), deliveries by (webhook, event)), so when a step fails and the event is
- * retried, the steps that had succeeded change nothing the second time.
+ * event-service's one consumer of every service's topic (ARCHITECTURE §6): the events of a poll are stored together
+ * (one bulk insert, one sequence increment), then each runs the dispatchers of its type and is queued for the webhooks
+ * of its type. One handler, so the consumer's dedupe costs one lookup and one bulk record per poll, not three. Each
+ * step is idempotent on its own (the store by event id, dispatch records by (dispatcher, action, event), deliveries
+ * by (webhook, event)), so when a step fails and the events are retried (one by one, to find the failing one), the
+ * steps that had succeeded change nothing the second time.
  */
 @Component
-class EventIngest implements EventHandler {
+class EventIngest implements BatchEventHandler {
 
     private final EventStore store;
     private final DispatcherExecutor dispatchers;
@@ -41,9 +43,11 @@ class EventIngest implements EventHandler {
     }
 
     @Override
-    public void handle(EventEnvelope event) {
-        store.store(event);
-        dispatchers.handle(event);
-        webhooks.handle(event);
+    public void handleAll(List<EventEnvelope> events) {
+        store.storeAll(events);
+        for (EventEnvelope event : events) {
+            dispatchers.handle(event);
+            webhooks.handle(event);
+        }
     }
 }

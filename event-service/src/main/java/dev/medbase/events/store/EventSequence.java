@@ -11,7 +11,7 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 /**
- * The store's sequence: each stored event gets the next number ({@code seq}), so readers that follow the store (the
+ * The store's sequence: each stored event gets the next number ({@code seq}), a batch of events a range of them, so readers that follow the store (the
  * realtime stream, replays "from an event") see events in the order they were stored, whatever their creation time.
  * One counter document, incremented atomically ({@code findAndModify $inc}), works on any number of replicas. A number
  * may be taken and never used (a crash, or two replicas storing the same event at once); readers allow for such gaps.
@@ -33,11 +33,15 @@ public class EventSequence {
         }
     }
 
-    /** The next number, from 1. */
-    public long next() {
-        Document counter = mongo.findAndModify(query(where("_id").is(ID)), new Update().inc("value", 1L),
+    /**
+     * Takes {@code count} consecutive numbers with one increment.
+     *
+     * @return the first of them (numbers start at 1)
+     */
+    public long take(int count) {
+        Document counter = mongo.findAndModify(query(where("_id").is(ID)), new Update().inc("value", (long) count),
                 FindAndModifyOptions.options().returnNew(true).upsert(true), Document.class, COLLECTION);
-        return ((Number) counter.get("value")).longValue();
+        return ((Number) counter.get("value")).longValue() - count + 1;
     }
 
     /** The last number taken (0 before the first). */

@@ -4,16 +4,21 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.bson.Document;
-import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.BulkOperationException;
 import org.springframework.data.domain.Sort.Direction;
+import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.index.IndexOperations;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 
 import dev.medbase.events.web.Bson;
@@ -32,7 +37,7 @@ import dev.medbase.platform.events.EventTopics;
  *  stored_at    Date}
  * </pre>
  * the ExH event object plus where it came from. A redelivered event hits the same {@code _id} and is ignored.
- * Fed by {@link dev.medbase.events.EventIngest}.
+ * Fed by {@link dev.medbase.events.EventIngest}, a poll of the consumer at a time.
  */
 @Component
 public class EventStore {
@@ -45,6 +50,8 @@ public class EventStore {
     /** Every producing service's topic (ARCHITECTURE §6), custom events, and this service's own events. */
     public static final List<String> SOURCES =
             List.of("auth", "users", "data", "files", "tasks", "mail", CUSTOM_SOURCE, OWN_SOURCE);
+
+    private static final int DUPLICATE_KEY = 11000;
 
     private final MongoTemplate mongo;
     private final EventSequence sequence;
@@ -79,25 +86,53 @@ public class EventStore {
      * @return whether this call stored it
      */
     public boolean store(EventEnvelope event) {
-        Object id = Bson.storedId(event.id());
-        // Redeliveries are caught before this by the consumer's dedupe, and by the unique _id below. Custom events
-        // come back from Kafka after POST stored them: look first, so they do not take a sequence number in vain.
-        if (CUSTOM_SOURCE.equals(event.source()) && mongo.exists(query(where("_id").is(id)), COLLECTION)) {
-            return false;
+        return storeAll(List.of(event)) == 1;
+    }
+
+    /**
+     * Stores the events that are not stored already, in one unordered bulk insert with one sequence increment (the
+     * consumer hands over a poll at a time). An event whose id is stored already (a redelivery the consumer's dedupe
+     * did not catch, or a second copy within {@code events}) is skipped; the others are stored all the same.
+     *
+     * @return how many this call stored
+     */
+    public int storeAll(List<EventEnvelope> events) {
+        Map<Object, EventEnvelope> byId = new LinkedHashMap<>();
+        events.forEach(e -> byId.putIfAbsent(Bson.storedId(e.id()), e));
+        // Custom events come back from Kafka after POST stored them: look first, so they do not take sequence
+        // numbers in vain. Other redeliveries are caught by the consumer's dedupe, and by the unique _id below.
+        List<Object> custom = byId.values().stream().filter(e -> CUSTOM_SOURCE.equals(e.source()))
+                .map(e -> Bson.storedId(e.id())).toList();
+        if (!custom.isEmpty()) {
+            Query stored = query(where("_id").in(custom));
+            stored.fields().include("_id");
+            mongo.find(stored, Document.class, COLLECTION).forEach(d -> byId.remove(d.get("_id")));
         }
-        Document document = new Document("_id", id)
-                .append("type", event.type())
-                .append("content", Bson.document(redactor.redact(event.content())))
-                .append("creation_timestamp", Date.from(event.time()))
-                .append("source", event.source())
-                .append("aggregate_id", event.aggregateId())
-                .append("seq", sequence.next())
-                .append("stored_at", Date.from(clock.instant()));
+        if (byId.isEmpty()) {
+            return 0;
+        }
+        long seq = sequence.take(byId.size());
+        Date storedAt = Date.from(clock.instant());
+        List<Document> documents = new ArrayList<>(byId.size());
+        for (Map.Entry<Object, EventEnvelope> entry : byId.entrySet()) {
+            EventEnvelope event = entry.getValue();
+            documents.add(new Document("_id", entry.getKey())
+                    .append("type", event.type())
+                    .append("content", Bson.document(redactor.redact(event.content())))
+                    .append("creation_timestamp", Date.from(event.time()))
+                    .append("source", event.source())
+                    .append("aggregate_id", event.aggregateId())
+                    .append("seq", seq++)
+                    .append("stored_at", storedAt));
+        }
         try {
-            mongo.insert(document, COLLECTION);
-            return true;
-        } catch (DuplicateKeyException storedConcurrently) {
-            return false; // its sequence number stays unused: readers skip the gap
+            mongo.bulkOps(BulkMode.UNORDERED, COLLECTION).insert(documents).execute();
+            return documents.size();
+        } catch (BulkOperationException e) {
+            if (e.getErrors().stream().anyMatch(error -> error.getCode() != DUPLICATE_KEY)) {
+                throw e;
+            }
+            return documents.size() - e.getErrors().size(); // their sequence numbers stay unused: readers skip gaps
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.medbase.platform.testing.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,10 +17,14 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -46,7 +51,8 @@ import dev.medbase.platform.events.EventPublisher;
 /**
  * The store end to end with a broker of its own: events of two services arrive over Kafka and are stored once even
  * when sent twice; the broker stops mid-stream while a service keeps publishing into its outbox, and after the broker
- * is back nothing is lost or duplicated; event-service restarts and resumes from its committed offsets.
+ * is back nothing is lost or duplicated; event-service restarts and resumes from its committed offsets; a poll is
+ * stored in bulk, each event once, and a record that is not an event is parked on the dead-letter topic.
  */
 class EventIngestKafkaTest {
 
@@ -151,6 +157,60 @@ class EventIngestKafkaTest {
         assertThat(documents).extracting(d -> d.get("seq")).doesNotContainNull().doesNotHaveDuplicates();
     }
 
+    @Test
+    void aPollIsStoredInBulkOnceEachWithDuplicatesWithinAndAcrossPollsAndPoisonParked() throws Exception {
+        kafka = new EmbeddedKafka(kafkaPort, controllerPort, kafkaDir).start();
+        EventCodec codec = new EventCodec(JsonMapper.builder().build());
+        List<EventEnvelope> sent = new ArrayList<>();
+        String poisonId = new ObjectId().toHexString();
+        // On the topic before event-service starts, so its first polls bring many at once.
+        try (var producer = producer()) {
+            for (int i = 0; i < 40; i++) {
+                EventEnvelope event = new EventEnvelope(new ObjectId().toHexString(), "file_created", "files",
+                        Instant.now().truncatedTo(ChronoUnit.MILLIS), "file-" + i % 3, Map.of("id", "file-" + i));
+                sent.add(event);
+                producer.send(codec.toRecord(event));
+                if (i % 10 == 3) {
+                    producer.send(codec.toRecord(event)); // a relay's second copy, in the same poll
+                }
+                if (i == 20) { // not an event: the value is not JSON
+                    EventEnvelope header = new EventEnvelope(poisonId, "file_created", "files", Instant.now(),
+                            "file-2", Map.of());
+                    producer.send(new ProducerRecord<>("medbase.files", null, "file-2", "{not json",
+                            codec.toRecord(header).headers()));
+                }
+            }
+            producer.flush();
+        }
+        events = startEventService();
+        MongoTemplate store = events.getBean(MongoTemplate.class);
+        List<String> ids = sent.stream().map(EventEnvelope::id).toList();
+        await().atMost(GENEROUS).until(() -> storedIds(store, "files").containsAll(ids));
+        await().atMost(GENEROUS).until(() -> deadLetterIds("medbase.files.DLT").contains(poisonId));
+
+        // Copies of stored events in a later poll change nothing.
+        EventEnvelope later = new EventEnvelope(new ObjectId().toHexString(), "file_deleted", "files",
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), "file-0", Map.of("id", "file-0"));
+        try (var producer = producer()) {
+            producer.send(codec.toRecord(sent.get(5)));
+            producer.send(codec.toRecord(sent.get(33)));
+            producer.send(codec.toRecord(later)).get();
+        }
+        await().atMost(GENEROUS).until(() -> storedIds(store, "files").contains(later.id()));
+        await().atMost(GENEROUS).until(() -> caughtUp("medbase.files"));
+
+        assertThat(storedIds(store, "files")).doesNotHaveDuplicates().hasSize(ids.size() + 1)
+                .doesNotContain(poisonId);
+        List<Document> documents = store.find(new Query(Criteria.where("source").is("files")), Document.class,
+                EventStore.COLLECTION);
+        List<Long> seqs = documents.stream().map(d -> ((Number) d.get("seq")).longValue()).sorted().toList();
+        assertThat(seqs).as("one number per stored event, none taken in vain").doesNotHaveDuplicates()
+                .hasSize(ids.size() + 1);
+        assertThat(seqs.get(seqs.size() - 1) - seqs.get(0) + 1).isEqualTo(ids.size() + 1);
+        assertThat(documents.stream().map(d -> d.getDate("stored_at")).distinct().count())
+                .as("events of a poll are stored together").isLessThan(ids.size());
+    }
+
     private ConfigurableApplicationContext startEventService() {
         return new SpringApplicationBuilder(EventServiceApplication.class).run(
                 "--server.port=0",
@@ -169,19 +229,47 @@ class EventIngestKafkaTest {
     }
 
     private static List<String> storedIds(MongoTemplate mongo) {
-        Query query = new Query(Criteria.where("source").in("users", "data"));
+        return storedIds(mongo, "users", "data");
+    }
+
+    private static List<String> storedIds(MongoTemplate mongo, String... sources) {
+        Query query = new Query(Criteria.where("source").in((Object[]) sources));
         query.fields().include("_id");
         return mongo.find(query, Document.class, EventStore.COLLECTION).stream()
                 .map(d -> d.get("_id").toString()).collect(Collectors.toList());
     }
 
-    /** event-service's group has committed the end of every partition of the two topics. */
+    /** The event ids of what {@code topic} holds now. */
+    private List<String> deadLetterIds(String topic) {
+        List<String> ids = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> ids.add(new String(
+                        r.headers().lastHeader(EventCodec.HEADER_ID).value(), StandardCharsets.UTF_8)));
+            }
+        }
+        return ids;
+    }
+
     private boolean caughtUp() throws Exception {
+        return caughtUp("medbase.users", "medbase.data");
+    }
+
+    /** event-service's group has committed the end of every partition of the topics. */
+    private boolean caughtUp(String... topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-            for (var topic : admin.describeTopics(List.of("medbase.users", "medbase.data")).allTopicNames().get()
+            for (var topic : admin.describeTopics(List.of(topics)).allTopicNames().get()
                     .values()) {
                 topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()),
                         OffsetSpec.latest()));

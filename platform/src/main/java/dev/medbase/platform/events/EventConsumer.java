@@ -12,18 +12,22 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 
 /**
- * The service's one Kafka consumer for its {@link EventHandler}s: a spring-kafka listener container in the service's
- * consumer group, with a {@link DefaultErrorHandler} that retries a failing record with exponential backoff and then
- * publishes it to {@code <topic>.DLT} ({@link DeadLetterPublishingRecoverer}; poison records go there at once). The
- * offset is committed only after that publish succeeded, so a partition never stops silently and nothing is skipped.
+ * The service's one Kafka consumer for its {@link EventHandler}s: a spring-kafka batch listener container in the
+ * service's consumer group (the {@link EventDispatcher} gets each poll whole), with a {@link DefaultErrorHandler}
+ * that, given the first failed record of a batch, commits the records before it, retries it with exponential backoff
+ * and then publishes it to {@code <topic>.DLT} ({@link DeadLetterPublishingRecoverer}; poison records go there at
+ * once). The offset is committed only after that publish succeeded, so a partition never stops silently and nothing is
+ * skipped.
  */
 final class EventConsumer implements SmartLifecycle {
 
@@ -57,14 +61,29 @@ final class EventConsumer implements SmartLifecycle {
         backOff.setMultiplier(2);
         backOff.setMaxInterval(Math.max(settings.retryBackoff().toMillis(), Duration.ofSeconds(30).toMillis()));
         ConsumerAwareRecordRecoverer parkAndTell = (record, consumer, e) -> {
-            recoverer.accept(record, consumer, e); // throws if the DLT can't be written: the record is then retried
+            Exception reason = withoutBatchWrapper(e, settings.group());
+            recoverer.accept(record, consumer, reason); // throws if the DLT can't be written: the record is retried
             log.warn("Parked {}-{}@{} (event {}) on {}: {}", record.topic(), record.partition(), record.offset(),
                     eventId(record), EventTopics.deadLetter(record.topic()),
-                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                    reason.getCause() == null ? reason.getMessage() : reason.getCause().getMessage());
         };
         DefaultErrorHandler handler = new DefaultErrorHandler(parkAndTell, backOff);
         handler.addNotRetryableExceptions(PoisonEventException.class);
         return handler;
+    }
+
+    /**
+     * The listener names the failed record of a batch with a {@link BatchListenerFailedException}; the DLT headers
+     * ({@code kafka_dlt-exception-cause-fqcn}, {@code -message}) should name what went wrong, not that wrapper.
+     */
+    static Exception withoutBatchWrapper(Exception e, String group) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BatchListenerFailedException failed && failed.getCause() != null) {
+                return new ListenerExecutionFailedException(failed.getCause().getMessage(), group,
+                        failed.getCause());
+            }
+        }
+        return e;
     }
 
     private static String eventId(ConsumerRecord<?, ?> record) {

@@ -18,7 +18,8 @@ import org.springframework.util.ClassUtils;
  *   <li>a record that is not a Medbase event goes to {@code <topic>.DLT} at once.</li>
  * </ul>
  * Side effects of {@code handle} are at-least-once: if the process dies after {@code handle} but before the event is
- * recorded as processed, it runs again. Make it idempotent where that matters.
+ * recorded as processed, it runs again. Make it idempotent where that matters. A handler that writes in bulk
+ * implements {@link BatchEventHandler} instead, and gets the events of a poll at once.
  *
  * <pre>{@code
  * @Component

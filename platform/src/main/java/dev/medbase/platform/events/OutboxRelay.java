@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,6 +43,9 @@ final class OutboxRelay implements SmartLifecycle {
     /** How long an event waits when an earlier event of its aggregate is held by another relay. */
     static final Duration BLOCKED_RETRY = Duration.ofMillis(200);
 
+    private static final Comparator<OutboxRecord> ORDER =
+            Comparator.comparing(OutboxRecord::time).thenComparing(OutboxRecord::id);
+
     record Settings(int batchSize, Duration pollInterval, Duration lease, Duration minBackoff, Duration maxBackoff) {
     }
 
@@ -67,6 +71,7 @@ final class OutboxRelay implements SmartLifecycle {
     private volatile boolean outage;
     private Duration backoff;
     private final AtomicLong passes = new AtomicLong();
+    private final AtomicLong claims = new AtomicLong();
 
     private volatile boolean running;
     private Thread thread;
@@ -87,65 +92,61 @@ final class OutboxRelay implements SmartLifecycle {
         notifyAll();
     }
 
-    /** One pass over the outbox. The relay thread calls it in a loop; tests call it directly. */
+    /**
+     * One pass over the outbox: a handful of round trips to the database whatever the batch size (claim, order check,
+     * delete). The relay thread calls it in a loop; tests call it directly.
+     */
     Pass relayOnce() {
         if (!indexesEnsured) {
             store.ensureIndexes();
             indexesEnsured = true;
         }
         Instant now = clock.instant();
-        List<OutboxRecord> batch = claimBatch(now);
+        String claim = owner + "/" + claims.incrementAndGet();
+        List<OutboxRecord> batch = store.claim(claim, now, settings.lease(), settings.batchSize());
         if (batch.isEmpty()) {
             return new Pass(0, 0, null);
         }
-        List<InFlight> inFlight = send(inOrder(batch, now));
-        int sent = 0;
+        List<InFlight> inFlight = send(inOrder(batch, claim, now));
+        List<String> acknowledged = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         Exception failure = null;
         for (InFlight f : inFlight) {
             try {
                 f.ack().get(settings.lease().toMillis(), TimeUnit.MILLISECONDS);
-                store.delete(f.entry().id());
-                sent++;
+                acknowledged.add(f.entry().id());
             } catch (ExecutionException | TimeoutException | InterruptedException e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
                 Exception cause = e instanceof ExecutionException && e.getCause() instanceof Exception c ? c : e;
                 failure = failure == null ? cause : failure;
-                store.release(f.entry().id(), owner, clock.instant(), describe(cause));
+                failed.add(f.entry().id());
             }
         }
-        return new Pass(batch.size(), sent, failure);
-    }
-
-    private List<OutboxRecord> claimBatch(Instant now) {
-        List<OutboxRecord> batch = new ArrayList<>();
-        while (batch.size() < settings.batchSize()) {
-            var next = store.claimNext(owner, now, settings.lease());
-            if (next.isEmpty()) {
-                break;
-            }
-            batch.add(next.get());
+        store.delete(acknowledged);
+        if (failure != null) {
+            store.release(failed, claim, clock.instant(), describe(failure));
         }
-        // Claims come oldest first, but an older event written meanwhile by another replica may have slipped in.
-        batch.sort(Comparator.comparing(OutboxRecord::time).thenComparing(OutboxRecord::id));
-        return batch;
+        return new Pass(batch.size(), acknowledged.size(), failure);
     }
 
     /** The events of the batch that may go now; the others are given back for a little later. */
-    private List<OutboxRecord> inOrder(List<OutboxRecord> batch, Instant now) {
-        Set<String> batchIds = new HashSet<>();
-        batch.forEach(e -> batchIds.add(e.id()));
+    private List<OutboxRecord> inOrder(List<OutboxRecord> batch, String claim, Instant now) {
+        Map<String, OutboxRecord> earlier = store.earliestPendingOutside(batch);
         Set<String> blocked = new HashSet<>();
+        List<String> later = new ArrayList<>();
         List<OutboxRecord> sendable = new ArrayList<>();
         for (OutboxRecord entry : batch) {
-            if (blocked.contains(entry.aggregateId()) || store.hasEarlierPending(entry, batchIds)) {
+            OutboxRecord before = earlier.get(entry.aggregateId());
+            if (blocked.contains(entry.aggregateId()) || (before != null && ORDER.compare(before, entry) < 0)) {
                 blocked.add(entry.aggregateId());
-                store.release(entry.id(), owner, now.plus(BLOCKED_RETRY), null);
+                later.add(entry.id());
             } else {
                 sendable.add(entry);
             }
         }
+        store.release(later, claim, now.plus(BLOCKED_RETRY), null);
         return sendable;
     }
 

@@ -6,16 +6,19 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import org.bson.Document;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.domain.Sort.Direction;
-import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.index.IndexOperations;
-import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 
@@ -30,6 +33,8 @@ import org.springframework.data.mongodb.core.query.Update;
 final class OutboxStore {
 
     static final String COLLECTION = "outbox";
+    /** Oldest first; the id breaks ties within a millisecond. */
+    private static final Sort ORDER = Sort.by("time", "id");
 
     private final MongoTemplate mongo;
 
@@ -42,6 +47,7 @@ final class OutboxStore {
         indexes.createIndex(new Index().on("time", Direction.ASC).on("_id", Direction.ASC).named("outbox_order"));
         indexes.createIndex(new Index().on("aggregateId", Direction.ASC).on("time", Direction.ASC)
                 .named("outbox_aggregate"));
+        indexes.createIndex(new Index().on("owner", Direction.ASC).sparse().named("outbox_owner"));
     }
 
     /** Stores an event to send. @return {@code false} if an event with this id is already waiting */
@@ -55,41 +61,65 @@ final class OutboxStore {
     }
 
     /**
-     * Atomically claims the oldest event nobody holds a live lease on: until {@code now + lease} no other relay will
-     * claim it. If this relay dies or stalls, the lease runs out and another relay sends the event again (consumers
-     * dedupe by event id).
+     * Claims up to {@code max} of the oldest events nobody holds a live lease on: until {@code now + lease} no other
+     * relay will claim them. Three round trips whatever {@code max}: the candidates' ids, one multi-update that takes
+     * each of them only if it is still claimable (a single-document atomic check, so two relays never both take one),
+     * and a read of what this claim got. {@code owner} must therefore be new for every call (one per pass of a relay).
+     * If the relay dies or stalls, the lease runs out and another relay sends the events again (consumers dedupe by
+     * event id).
+     *
+     * @return the claimed events, oldest first
      */
-    Optional<OutboxRecord> claimNext(String owner, Instant now, Duration lease) {
-        Query claimable = query(where("availableAt").lte(now)).with(Sort.by("time", "id"));
+    List<OutboxRecord> claim(String owner, Instant now, Duration lease, int max) {
+        Query candidates = query(where("availableAt").lte(now)).with(Sort.by("time", "_id")).limit(max);
+        candidates.fields().include("_id");
+        List<Object> ids = mongo.find(candidates, Document.class, COLLECTION).stream().map(d -> d.get("_id"))
+                .toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
         Update claim = new Update().set("availableAt", now.plus(lease)).set("owner", owner).inc("attempts", 1);
-        return Optional.ofNullable(mongo.findAndModify(claimable, claim, FindAndModifyOptions.options().returnNew(true),
-                OutboxRecord.class));
+        mongo.updateMulti(query(where("id").in(ids).and("availableAt").lte(now)), claim, OutboxRecord.class);
+        return mongo.find(query(where("owner").is(owner)).with(ORDER), OutboxRecord.class);
     }
 
     /**
-     * Whether an event for the same aggregate, created before {@code entry} and not among {@code ignoring}, is still
-     * waiting (held by another relay, or failed and not yet retried): then {@code entry} must wait too.
+     * For each aggregate of {@code batch}, the earliest of its events still waiting outside the batch (held by
+     * another relay, or failed and not yet retried), if it was created no later than the batch's last event: an event
+     * of the batch created after it must wait. One query for the whole batch.
      */
-    boolean hasEarlierPending(OutboxRecord entry, Collection<String> ignoring) {
-        Criteria earlier = new Criteria().orOperator(
-                where("time").lt(entry.time()),
-                where("time").is(entry.time()).and("id").lt(entry.id()));
-        return mongo.exists(query(where("aggregateId").is(entry.aggregateId()).and("id").nin(ignoring)
-                .andOperator(earlier)), OutboxRecord.class);
+    Map<String, OutboxRecord> earliestPendingOutside(List<OutboxRecord> batch) {
+        if (batch.isEmpty()) {
+            return Map.of();
+        }
+        Instant last = batch.stream().map(OutboxRecord::time).max(Comparator.naturalOrder()).orElseThrow();
+        Query outside = query(where("aggregateId").in(batch.stream().map(OutboxRecord::aggregateId).distinct().toList())
+                .and("id").nin(batch.stream().map(OutboxRecord::id).toList())
+                .and("time").lte(last)).with(ORDER);
+        Map<String, OutboxRecord> earliest = new HashMap<>();
+        mongo.find(outside, OutboxRecord.class).forEach(e -> earliest.putIfAbsent(e.aggregateId(), e));
+        return earliest;
     }
 
-    /** Forgets an event the broker acknowledged (whoever holds it: it is in Kafka now). */
-    void delete(String id) {
-        mongo.remove(query(where("id").is(id)), OutboxRecord.class);
+    /** Forgets events the broker acknowledged (whoever holds them: they are in Kafka now). */
+    void delete(Collection<String> ids) {
+        if (!ids.isEmpty()) {
+            mongo.remove(query(where("id").in(ids)), OutboxRecord.class);
+        }
     }
 
-    /** Gives a claimed event back, claimable again from {@code availableAt}, if {@code owner} still holds it. */
-    void release(String id, String owner, Instant availableAt, String error) {
+    /**
+     * Gives claimed events back, claimable again from {@code availableAt}, those that {@code owner} still holds.
+     */
+    void release(Collection<String> ids, String owner, Instant availableAt, String error) {
+        if (ids.isEmpty()) {
+            return;
+        }
         Update update = new Update().set("availableAt", availableAt).unset("owner");
         if (error != null) {
             update.set("lastError", error);
         }
-        mongo.updateFirst(query(where("id").is(id).and("owner").is(owner)), update, OutboxRecord.class);
+        mongo.updateMulti(query(where("id").in(ids).and("owner").is(owner)), update, OutboxRecord.class);
     }
 
     Optional<OutboxRecord> find(String id) {

@@ -6,20 +6,27 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.InsertManyOptions;
 import org.bson.Document;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort.Direction;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.index.IndexInfo;
 import org.springframework.data.mongodb.core.index.IndexOperations;
+import org.springframework.data.mongodb.core.query.Query;
 
 /**
- * Which events each handler of this service has processed (collection {@value #COLLECTION}, unique on
- * {@code (consumer, eventId)}), so a redelivered or re-sent event is handled once. Entries expire after the retention:
+ * Which events each handler of this service has processed (collection {@value #COLLECTION}, {@code _id}
+ * {@code "<consumer>:<eventId>"}, also unique on {@code (consumer, eventId)}), so a redelivered or re-sent event is
+ * handled once. Entries expire after the retention:
  * a TTL index does it on MongoDB, and because mongo-java-server ignores TTL indexes, {@link #markProcessed} also
  * deletes expired entries itself, at most once per {@link #PURGE_EVERY}. Duplicates arrive within minutes (relay
  * lease, consumer rebalance), so days of retention are ample.
@@ -30,6 +37,7 @@ final class ProcessedEvents {
     static final String UNIQUE_INDEX = "processed_unique";
     static final String TTL_INDEX = "processed_ttl";
     static final Duration PURGE_EVERY = Duration.ofHours(1);
+    static final int DUPLICATE_KEY = 11000;
 
     private final MongoTemplate mongo;
     private final Duration retention;
@@ -55,22 +63,44 @@ final class ProcessedEvents {
         indexes.createIndex(new Index().on("processedAt", Direction.ASC).expire(retention).named(TTL_INDEX));
     }
 
-    boolean isProcessed(String consumer, String eventId) {
-        return mongo.exists(query(where("consumer").is(consumer).and("eventId").is(eventId)), COLLECTION);
+    /**
+     * Which of {@code eventIds} the consumer has processed: one query for a whole batch, by {@code _id}, which every
+     * MongoDB server answers from its primary index (mongo-java-server scans the collection for any other query).
+     */
+    Set<String> processedAmong(String consumer, Collection<String> eventIds) {
+        Query query = query(where("_id").in(eventIds.stream().map(id -> key(consumer, id)).toList()));
+        query.fields().include("eventId");
+        Set<String> found = new HashSet<>();
+        mongo.find(query, Document.class, COLLECTION).forEach(d -> found.add(d.getString("eventId")));
+        return found;
     }
 
-    void markProcessed(String consumer, String eventId) {
+    /** Remembers that the consumer processed these events: one unordered bulk insert; ids it knew are ignored. */
+    void markProcessed(String consumer, Collection<String> eventIds) {
         Instant now = clock.instant();
+        Date processedAt = Date.from(now);
+        List<Document> entries = eventIds.stream().map(id -> new Document("_id", key(consumer, id))
+                .append("consumer", consumer).append("eventId", id).append("processedAt", processedAt)).toList();
         try {
-            mongo.insert(new Document("consumer", consumer).append("eventId", eventId)
-                    .append("processedAt", Date.from(now)), COLLECTION);
-        } catch (DuplicateKeyException e) {
-            // processed concurrently (a rebalance handed the partition over mid-record): already remembered
+            mongo.getCollection(COLLECTION).insertMany(entries, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            // processed concurrently (a rebalance handed the partition over mid-batch): already remembered
+            if (e.getWriteErrors().stream().anyMatch(w -> w.getCode() != DUPLICATE_KEY)) {
+                throw e;
+            }
         }
         if (now.isAfter(nextPurge)) {
             nextPurge = now.plus(PURGE_EVERY);
             purgeExpired(now);
         }
+    }
+
+    /**
+     * An entry's {@code _id}. Entries written before it was used (ObjectId ids) are not found by it: an event
+     * redelivered after an upgrade may be handled once more, as at-least-once allows.
+     */
+    private static String key(String consumer, String eventId) {
+        return consumer + ":" + eventId;
     }
 
     /** Deletes entries older than the retention. @return how many */

@@ -36,7 +36,7 @@
  * medbase.events.source                      required to switch events on; the topic is medbase.&lt;source&gt;
  * medbase.events.consumer-group              default: the source
  * medbase.events.relay.poll-interval         1s     fallback poll (a publish wakes the relay at once)
- * medbase.events.relay.batch-size            100
+ * medbase.events.relay.batch-size            100    events claimed (and deleted) per pass, in a few round trips
  * medbase.events.relay.lease                 30s    must exceed max.block.ms + delivery.timeout.ms (5 s + 15 s)
  * medbase.events.relay.min-backoff / max-backoff   200ms / 10s while Kafka is unreachable
  * medbase.events.consumer.retries            3      then the record goes to the DLT
@@ -51,8 +51,11 @@
  * {@code spring.kafka.producer.properties.*}).
  *
  * <h2>Consuming</h2>
- * Declare {@link dev.medbase.platform.events.EventHandler} beans. Each event is handled once per handler: processed
- * ids are kept in the collection {@code processed_events} (unique on consumer + event id, expiring after
- * {@code medbase.events.consumer.dedupe-retention}, 7 days by default).
+ * Declare {@link dev.medbase.platform.events.EventHandler} beans, or
+ * {@link dev.medbase.platform.events.BatchEventHandler} beans to get what one poll brought at once (up to Kafka's
+ * {@code max.poll.records}, 500 by default) and write it in bulk. Each event is handled once per handler: processed
+ * ids are kept in the collection {@code processed_events} ({@code _id "<consumer>:<eventId>"}, expiring after
+ * {@code medbase.events.consumer.dedupe-retention}, 7 days by default), looked up and recorded once per handler and
+ * poll.
  */
 package dev.medbase.platform.events;

@@ -132,13 +132,13 @@ class OutboxRelayTest {
         EventEnvelope first = events.publish("user_created", "u1", null);
         EventEnvelope second = events.publish("user_updated", "u1", null);
         EventEnvelope other = events.publish("user_created", "u2", null);
-        store.claimNext("relay-on-another-replica", clock.instant(), LEASE).orElseThrow(); // holds `first`
+        assertThat(store.claim("relay-on-another-replica", clock.instant(), LEASE, 1)).hasSize(1); // holds `first`
 
         assertThat(relay.relayOnce().sent()).isEqualTo(1);
         assertThat(producer.history()).extracting(r -> header(r, "ce_id")).containsExactly(other.id());
         assertThat(store.find(second.id())).isPresent();
 
-        store.delete(first.id()); // the other replica sent it
+        store.delete(List.of(first.id())); // the other replica sent it
         clock.advance(OutboxRelay.BLOCKED_RETRY);
         assertThat(relay.relayOnce().sent()).isEqualTo(1);
         assertThat(producer.history()).extracting(r -> header(r, "ce_id")).containsExactly(other.id(), second.id());
@@ -147,7 +147,7 @@ class OutboxRelayTest {
     @Test
     void anEventWhoseLeaseRanOutIsSentAgainByAnotherRelay() {
         EventEnvelope event = events.publish("user_created", "u1", null);
-        store.claimNext("relay-that-died", clock.instant(), LEASE).orElseThrow();
+        assertThat(store.claim("relay-that-died", clock.instant(), LEASE, 1)).hasSize(1);
 
         assertThat(relay.relayOnce().claimed()).isZero();
 

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,17 +44,30 @@ class OutboxStoreTest {
         add("e1", "b", T0.plusMillis(1));
         add("e3", "a", T0.plusMillis(2)); // same millisecond as e2: the id breaks the tie
 
-        assertThat(claim("relay-1", T0.plusSeconds(1))).isEqualTo("e1");
-        assertThat(claim("relay-2", T0.plusSeconds(1))).isEqualTo("e2");
-        assertThat(claim("relay-1", T0.plusSeconds(1))).isEqualTo("e3");
-        assertThat(store.claimNext("relay-2", T0.plusSeconds(1), LEASE)).isEmpty();
+        assertThat(claim("relay-1/1", T0.plusSeconds(1))).isEqualTo("e1");
+        assertThat(claim("relay-2/1", T0.plusSeconds(1))).isEqualTo("e2");
+        assertThat(claim("relay-1/2", T0.plusSeconds(1))).isEqualTo("e3");
+        assertThat(store.claim("relay-2/2", T0.plusSeconds(1), LEASE, 10)).isEmpty();
+    }
+
+    @Test
+    void claimsABatchOldestFirst() {
+        add("e2", "a", T0.plusMillis(2));
+        add("e1", "b", T0.plusMillis(1));
+        add("e3", "a", T0.plusMillis(2));
+        add("e4", "a", T0.plusMillis(3));
+
+        assertThat(store.claim("relay-1/1", T0.plusSeconds(1), LEASE, 3)).extracting(OutboxRecord::id)
+                .containsExactly("e1", "e2", "e3");
+        assertThat(store.claim("relay-2/1", T0.plusSeconds(1), LEASE, 3)).extracting(OutboxRecord::id)
+                .containsExactly("e4");
     }
 
     @Test
     void aClaimRecordsOwnerLeaseAndAttempt() {
         add("e1", "a", T0);
 
-        OutboxRecord claimed = store.claimNext("relay-1", T0.plusSeconds(1), LEASE).orElseThrow();
+        OutboxRecord claimed = store.claim("relay-1", T0.plusSeconds(1), LEASE, 1).get(0);
 
         assertThat(claimed.owner()).isEqualTo("relay-1");
         assertThat(claimed.availableAt()).isEqualTo(T0.plusSeconds(1).plus(LEASE));
@@ -67,16 +79,16 @@ class OutboxStoreTest {
     void anEventIsNotClaimableBeforeItsTime() {
         add("e1", "a", T0);
 
-        assertThat(store.claimNext("relay-1", T0.minusMillis(1), LEASE)).isEmpty();
+        assertThat(store.claim("relay-1", T0.minusMillis(1), LEASE, 1)).isEmpty();
     }
 
     @Test
     void aLeaseThatRanOutLetsAnotherRelayClaimTheEventAgain() {
         add("e1", "a", T0);
-        store.claimNext("relay-1", T0, LEASE).orElseThrow();
+        claim("relay-1", T0);
 
-        assertThat(store.claimNext("relay-2", T0.plus(LEASE).minusMillis(1), LEASE)).isEmpty();
-        OutboxRecord again = store.claimNext("relay-2", T0.plus(LEASE), LEASE).orElseThrow();
+        assertThat(store.claim("relay-2", T0.plus(LEASE).minusMillis(1), LEASE, 1)).isEmpty();
+        OutboxRecord again = store.claim("relay-2", T0.plus(LEASE), LEASE, 1).get(0);
 
         assertThat(again.id()).isEqualTo("e1");
         assertThat(again.owner()).isEqualTo("relay-2");
@@ -86,17 +98,17 @@ class OutboxStoreTest {
     @Test
     void onlyTheCurrentOwnerCanReleaseAClaim() {
         add("e1", "a", T0);
-        store.claimNext("relay-1", T0, LEASE).orElseThrow();
-        store.claimNext("relay-2", T0.plus(LEASE), LEASE).orElseThrow(); // relay-1's lease ran out
+        claim("relay-1", T0);
+        claim("relay-2", T0.plus(LEASE)); // relay-1's lease ran out
 
-        store.release("e1", "relay-1", T0, "stale"); // too late: relay-2 holds it now
-        assertThat(store.claimNext("relay-3", T0.plus(LEASE), LEASE)).isEmpty();
+        store.release(List.of("e1"), "relay-1", T0, "stale"); // too late: relay-2 holds it now
+        assertThat(store.claim("relay-3", T0.plus(LEASE), LEASE, 1)).isEmpty();
 
-        store.release("e1", "relay-2", T0.plus(LEASE), "broker down");
+        store.release(List.of("e1"), "relay-2", T0.plus(LEASE), "broker down");
         OutboxRecord released = store.find("e1").orElseThrow();
         assertThat(released.owner()).isNull();
         assertThat(released.lastError()).isEqualTo("broker down");
-        assertThat(claim("relay-3", T0.plus(LEASE))).isEqualTo("e1");
+        assertThat(claim("relay-3/2", T0.plus(LEASE))).isEqualTo("e1");
     }
 
     @Test
@@ -107,28 +119,36 @@ class OutboxStoreTest {
     }
 
     @Test
-    void deleteForgetsAnEvent() {
+    void deleteForgetsEvents() {
         add("e1", "a", T0);
-        store.delete("e1");
-        assertThat(store.count()).isZero();
-        store.delete("e1"); // deleting twice is fine: two relays may both have sent it
+        add("e2", "a", T0);
+        add("e3", "a", T0);
+        store.delete(List.of("e1", "e3"));
+        assertThat(store.count()).isEqualTo(1);
+        store.delete(List.of("e1")); // deleting twice is fine: two relays may both have sent it
+        assertThat(store.find("e2")).isPresent();
     }
 
     @Test
-    void findsEarlierEventsOfTheSameAggregateOutsideABatch() {
+    void findsTheEarliestEventOfEachAggregateWaitingOutsideABatch() {
         add("e1", "a", T0.plusMillis(1));
         add("e2", "b", T0.plusMillis(2));
         add("e3", "a", T0.plusMillis(3));
         add("e4", "a", T0.plusMillis(3));
+        add("e5", "c", T0.plusMillis(9));
+        OutboxRecord e1 = store.find("e1").orElseThrow();
+        OutboxRecord e2 = store.find("e2").orElseThrow();
         OutboxRecord e3 = store.find("e3").orElseThrow();
         OutboxRecord e4 = store.find("e4").orElseThrow();
 
-        assertThat(store.hasEarlierPending(e3, Set.of())).isTrue();
-        assertThat(store.hasEarlierPending(e3, Set.of("e1"))).isFalse();
-        assertThat(store.hasEarlierPending(e4, Set.of("e1"))).as("e3: same millisecond, smaller id").isTrue();
-        assertThat(store.hasEarlierPending(e4, Set.of("e1", "e3"))).isFalse();
-        assertThat(store.hasEarlierPending(store.find("e2").orElseThrow(), Set.of())).isFalse();
-        assertThat(store.hasEarlierPending(store.find("e1").orElseThrow(), Set.of())).isFalse();
+        assertThat(store.earliestPendingOutside(List.of(e3))).extractingByKey("a").extracting(OutboxRecord::id)
+                .isEqualTo("e1");
+        assertThat(store.earliestPendingOutside(List.of(e1, e3))).as("e4: same millisecond, larger id, and not "
+                + "earlier than e3").extractingByKey("a").extracting(OutboxRecord::id).isEqualTo("e4");
+        assertThat(store.earliestPendingOutside(List.of(e1, e4))).extractingByKey("a")
+                .extracting(OutboxRecord::id).as("e3: same millisecond, smaller id").isEqualTo("e3");
+        assertThat(store.earliestPendingOutside(List.of(e1, e3, e4))).isEmpty();
+        assertThat(store.earliestPendingOutside(List.of(e2))).as("e5 is later").isEmpty();
     }
 
     @Test
@@ -141,12 +161,12 @@ class OutboxStoreTest {
         for (int r = 0; r < 4; r++) {
             String owner = "relay-" + r;
             relays.add(new Thread(() -> {
-                while (true) {
-                    var next = store.claimNext(owner, T0.plusSeconds(1), LEASE);
+                for (int pass = 1; ; pass++) {
+                    var next = store.claim(owner + "/" + pass, T0.plusSeconds(1), LEASE, 3);
                     if (next.isEmpty()) {
                         return;
                     }
-                    claimed.add(next.get().id());
+                    next.forEach(e -> claimed.add(e.id()));
                 }
             }));
         }
@@ -164,6 +184,8 @@ class OutboxStoreTest {
     }
 
     private String claim(String owner, Instant now) {
-        return store.claimNext(owner, now, LEASE).orElseThrow().id();
+        List<OutboxRecord> claimed = store.claim(owner, now, LEASE, 1);
+        assertThat(claimed).hasSize(1);
+        return claimed.get(0).id();
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
+import java.util.List;
 
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -44,13 +45,23 @@ class ProcessedEventsTest {
     void remembersEventsPerConsumer() {
         ProcessedEvents processed = processed(Duration.ofDays(7));
 
-        assertThat(processed.isProcessed("mailer", "e1")).isFalse();
-        processed.markProcessed("mailer", "e1");
-        processed.markProcessed("mailer", "e1"); // a second mark is harmless
+        assertThat(processed.processedAmong("mailer", List.of("e1", "e2"))).isEmpty();
+        processed.markProcessed("mailer", List.of("e1", "e2"));
 
-        assertThat(processed.isProcessed("mailer", "e1")).isTrue();
-        assertThat(processed.isProcessed("store", "e1")).isFalse();
-        assertThat(mongo.template.getCollection(ProcessedEvents.COLLECTION).countDocuments()).isEqualTo(1);
+        assertThat(processed.processedAmong("mailer", List.of("e1", "e2", "e3"))).containsExactlyInAnyOrder("e1", "e2");
+        assertThat(processed.processedAmong("store", List.of("e1", "e2"))).isEmpty();
+    }
+
+    @Test
+    void markingABatchAgainOrInPartIsHarmlessAndStoresEachIdOnce() {
+        ProcessedEvents processed = processed(Duration.ofDays(7));
+        processed.markProcessed("mailer", List.of("e1", "e2"));
+
+        processed.markProcessed("mailer", List.of("e2", "e3", "e1", "e4")); // e3, e4 between known ids
+
+        assertThat(processed.processedAmong("mailer", List.of("e1", "e2", "e3", "e4", "e5")))
+                .containsExactlyInAnyOrder("e1", "e2", "e3", "e4");
+        assertThat(mongo.template.getCollection(ProcessedEvents.COLLECTION).countDocuments()).isEqualTo(4);
     }
 
     @Test
@@ -84,16 +95,16 @@ class ProcessedEventsTest {
     @Test
     void purgesExpiredEntriesItselfBecauseMongoJavaServerIgnoresTtl() {
         ProcessedEvents processed = processed(Duration.ofDays(7));
-        mongo.template.insert(new Document("consumer", "mailer").append("eventId", "old")
+        mongo.template.insert(new Document("_id", "mailer:old").append("consumer", "mailer").append("eventId", "old")
                 .append("processedAt", Date.from(NOW.minus(Duration.ofDays(8)))), ProcessedEvents.COLLECTION);
-        mongo.template.insert(new Document("consumer", "mailer").append("eventId", "recent")
+        mongo.template.insert(new Document("_id", "mailer:recent").append("consumer", "mailer")
+                .append("eventId", "recent")
                 .append("processedAt", Date.from(NOW.minus(Duration.ofDays(6)))), ProcessedEvents.COLLECTION);
 
-        processed.markProcessed("mailer", "new"); // the first mark purges
+        processed.markProcessed("mailer", List.of("new")); // the first mark purges
 
-        assertThat(processed.isProcessed("mailer", "old")).isFalse();
-        assertThat(processed.isProcessed("mailer", "recent")).isTrue();
-        assertThat(processed.isProcessed("mailer", "new")).isTrue();
+        assertThat(processed.processedAmong("mailer", List.of("old", "recent", "new")))
+                .containsExactlyInAnyOrder("recent", "new");
     }
 
     private ProcessedEvents processed(Duration retention) {
