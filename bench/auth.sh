@@ -12,6 +12,7 @@ export MEDBASE_GATEWAY_TOKENRATELIMIT_PERSECOND=1000000
 export MEDBASE_GATEWAY_TOKENRATELIMIT_BURST=1000000
 trap './medbase stop >/dev/null 2>&1 || true; rm -rf "$MEDBASE_DATA_DIR"' EXIT
 
+source bench/jvm.sh
 ./medbase start --background >/dev/null
 java bench/AuthBench.java "http://localhost:${MEDBASE_PORT:-8080}" "http://localhost:${MEDBASE_AUTH_PORT:-8081}" \
   "${MEDBASE_CLIENT_ID:-medbase-devstack}" "${MEDBASE_CLIENT_SECRET:-medbase-devstack-secret}" \

@@ -11,8 +11,8 @@
 # Settings (environment): BENCH_DOCS [100000] BENCH_USERS [10000] BENCH_SECONDS [20] BENCH_WARMUP [5]
 #   BENCH_MAX_REQUESTS [200000] BENCH_CONCURRENCY [16] BENCH_MIXED [1,16,64] BENCH_ONLY [all; e.g. query,mixed]
 #   BENCH_PORT_BASE [first free of 23000, 24000, …]: gateway +80, services +81..+87, MongoDB +17, Kafka +92, SMTP +25, mail UI +26, Parse +90
-#   BENCH_JVM [prod]: prod = C2 + parallel GC + 512 MiB heaps for the service JVMs; devstack = the devstack defaults
-#   (C1 only, serial GC, 128 MiB); or set MEDBASE_JVM_OPTS yourself. BENCH_JFR [0]: 1 records JFR profiles.
+#   BENCH_JVM [prod]: the JVM options of every Medbase JVM (bench/jvm.sh: prod = full JIT, parallel GC;
+#   devstack = the devstack defaults, C1 only); or set MEDBASE_JVM_OPTS / MEDBASE_DEVSTACK_JVM_OPTS yourself. BENCH_JFR [0]: 1 records JFR profiles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -40,16 +40,11 @@ OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 
 JFR_DIR="$OUT/jfr"
-case "${BENCH_JVM:-prod}" in
-  prod) JVM="-Xms256m -Xmx512m -Xss512k -XX:+UseParallelGC -Dfile.encoding=UTF-8" ;;
-  devstack) JVM="-Xmx128m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dfile.encoding=UTF-8" ;;
-  *) echo "BENCH_JVM must be prod or devstack" >&2; exit 2 ;;
-esac
-export MEDBASE_JVM_OPTS="${MEDBASE_JVM_OPTS:-$JVM}"
+source bench/jvm.sh
 if [ "${BENCH_JFR:-0}" = 1 ]; then
   mkdir -p "$JFR_DIR"
   # A directory as filename: each JVM writes its own <pid>-named recording there when it stops.
-  MEDBASE_JVM_OPTS="$MEDBASE_JVM_OPTS -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$JFR_DIR/"
+  MEDBASE_JVM_OPTS="${MEDBASE_JVM_OPTS:--Xmx128m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dfile.encoding=UTF-8} -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$JFR_DIR/"
 fi
 
 PARSE_PID=""

@@ -17,6 +17,7 @@ trap './medbase stop >/dev/null 2>&1 || true; rm -rf "$MEDBASE_DATA_DIR"' EXIT
 
 ./mvnw -q -B dependency:build-classpath -pl event-service -Dmdep.outputFile="$CP_FILE" >/dev/null
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+source bench/jvm.sh
 ./medbase start --background >/dev/null
 # This checkout's platform (the outbox workload runs its publisher and relay), ahead of any installed copy.
 PLATFORM_JAR="$(ls platform/target/platform-*.jar | grep -v -e sources -e javadoc -e tests | head -1)"

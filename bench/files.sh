@@ -19,11 +19,12 @@ export MEDBASE_GATEWAY_TOKENRATELIMIT_BURST=1000000
 trap './medbase stop >/dev/null 2>&1 || true; rm -rf "$MEDBASE_DATA_DIR"' EXIT
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+source bench/jvm.sh
 ./medbase start --background >/dev/null
 java bench/FilesBench.java "http://localhost:${MEDBASE_PORT:-8080}" \
   "${MEDBASE_CLIENT_ID:-medbase-devstack}" "${MEDBASE_CLIENT_SECRET:-medbase-devstack-secret}" \
   "${MEDBASE_ADMIN_EMAIL:-admin@medbase.local}" "${MEDBASE_ADMIN_PASSWORD:-Medbase-admin-1}" \
   "$(tr -dc '0-9' <"$MEDBASE_DATA_DIR/medbase.pid")" "$SIZE_MIB" "$REPEATS" "$THREADS" "$SECONDS_PER"
 echo
-echo "Service JVM options: ${MEDBASE_JVM_OPTS:-devstack defaults (-Xmx128m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1)}"
+
 echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), load before start: $LOAD_BEFORE, after run: $(cut -d' ' -f1-3 /proc/loadavg)"

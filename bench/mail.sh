@@ -14,6 +14,7 @@ export MEDBASE_GATEWAY_TOKENRATELIMIT_BURST=1000000
 trap './medbase stop >/dev/null 2>&1 || true; rm -rf "$MEDBASE_DATA_DIR"' EXIT
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+source bench/jvm.sh
 ./medbase start --background >/dev/null
 LOAD_STARTED="$(cut -d' ' -f1-3 /proc/loadavg)"
 java bench/MailBench.java "http://localhost:${MEDBASE_PORT:-8080}" "http://127.0.0.1:${MEDBASE_MAIL_UI_PORT:-8025}" \

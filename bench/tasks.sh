@@ -16,6 +16,7 @@ trap './medbase stop >/dev/null 2>&1 || true; rm -rf "$MEDBASE_DATA_DIR"' EXIT
 
 ./mvnw -q -B dependency:build-classpath -pl task-service -Dmdep.outputFile="$CP_FILE" >/dev/null
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+source bench/jvm.sh
 ./medbase start --background >/dev/null
 LOAD_STARTED="$(cut -d' ' -f1-3 /proc/loadavg)"
 java -cp "$(cat "$CP_FILE")" bench/TasksBench.java "http://localhost:${MEDBASE_PORT:-8080}" \
