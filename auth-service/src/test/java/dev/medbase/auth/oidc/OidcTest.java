@@ -3,33 +3,36 @@ package dev.medbase.auth.oidc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Function;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import no.nav.security.mock.oauth2.token.KeyProvider;
+import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
+import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
+import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
+import no.nav.security.mock.oauth2.http.Route;
+import okhttp3.Headers;
+import okhttp3.mockwebserver.RecordedRequest;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -50,97 +53,101 @@ import dev.medbase.platform.events.EventPublisher;
 import tools.jackson.databind.JsonNode;
 
 /**
- * OpenID Connect over HTTP against an OIDC provider running in the test JVM: a real HTTP server serving discovery,
- * JWKS and a token endpoint (client_secret_basic checked) that answers an RS256 ID token built per test.
+ * OpenID Connect over HTTP against a real OpenID provider in the test JVM: NAV's mock-oauth2-server (discovery, JWKS,
+ * a non-interactive authorize endpoint that redirects with a code, a token endpoint that answers RS256 ID tokens
+ * carrying the nonce of the authorization request). Its tokens are dated by the test clock. Each test obtains a code
+ * the way a browser would: it follows the authentication URL medbase generates to the provider's authorize endpoint.
  */
 class OidcTest extends AuthIntegrationTest {
 
-    static final RSAKey KEY = rsa("k1");
-    static final RSAKey FOREIGN = rsa("k1"); // same kid, other key: a forged signature
+    static final String ISSUER_ID = "medbase";
     static final String PROVIDER_CLIENT = "medbase-client";
     static final String PROVIDER_SECRET = "provider-secret-1234";
-    static volatile Function<String, String> tokenEndpoint = code -> null;
-    static final HttpServer PROVIDER = provider();
+    /** Answers a real provider could give instead of tokens; see {@link TokenFailure}. */
+    static final Queue<OAuth2HttpResponse> TOKEN_FAILURES = new ConcurrentLinkedQueue<>();
+    static final MockOAuth2Server PROVIDER = started(new OAuth2TokenProvider(() -> CLOCK.instant()),
+            new TokenFailure());
+    static final MockOAuth2Server FORGER = started(new OAuth2TokenProvider(new KeyProvider(List.of(rsa(jwk(PROVIDER)
+            .getKeyID())), "RS256"), () -> CLOCK.instant()));
 
     @AfterAll
     static void stop() {
-        PROVIDER.stop(0);
+        PROVIDER.shutdown();
+        FORGER.shutdown();
+    }
+
+    private static MockOAuth2Server started(OAuth2TokenProvider tokens, Route... routes) {
+        MockOAuth2Server server = new MockOAuth2Server(new OAuth2Config(false, null, null, false, tokens), routes);
+        server.start();
+        return server;
+    }
+
+    /**
+     * A route ahead of the provider's own (mock-oauth2-server 6 dropped {@code enqueueResponse}): while failures are
+     * queued, the next token request gets the first of them instead of tokens.
+     */
+    private static final class TokenFailure implements Route {
+        @Override
+        public boolean match(OAuth2HttpRequest request) {
+            return request.getUrl().encodedPath().endsWith("/token") && !TOKEN_FAILURES.isEmpty();
+        }
+
+        @Override
+        public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+            return TOKEN_FAILURES.remove();
+        }
+    }
+
+    /** The next code exchange gets this answer. */
+    private static void failNextExchange(int status, String body) {
+        TOKEN_FAILURES.add(new OAuth2HttpResponse(Headers.of("Content-Type", "application/json"), status, body,
+                null));
     }
 
     static String issuer() {
-        return "http://127.0.0.1:" + PROVIDER.getAddress().getPort();
+        return PROVIDER.issuerUrl(ISSUER_ID).toString();
     }
 
-    private static HttpServer provider() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/.well-known/openid-configuration", e -> reply(e, 200,
-                    "{\"issuer\":\"" + issuer() + "\",\"jwks_uri\":\"" + issuer() + "/jwks\",\"token_endpoint\":\""
-                            + issuer() + "/token\",\"authorization_endpoint\":\"" + issuer() + "/authorize\"}"));
-            server.createContext("/jwks", e -> reply(e, 200, new JWKSet(KEY.toPublicJWK()).toString()));
-            server.createContext("/token", e -> {
-                String form = new String(e.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                String expected = "Basic " + Base64.getEncoder().encodeToString((PROVIDER_CLIENT + ":"
-                        + PROVIDER_SECRET).getBytes(StandardCharsets.UTF_8));
-                if (!expected.equals(e.getRequestHeaders().getFirst("Authorization"))
-                        || !form.contains("grant_type=authorization_code")) {
-                    reply(e, 401, "{\"error\":\"invalid_client\"}");
-                    return;
-                }
-                String code = null;
-                for (String pair : form.split("&")) {
-                    if (pair.startsWith("code=")) {
-                        code = URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
-                    }
-                }
-                String idToken = tokenEndpoint.apply(code);
-                if ("no-id-token".equals(code)) {
-                    reply(e, 200, "{\"access_token\":\"at\",\"token_type\":\"Bearer\"}");
-                } else if ("server-error".equals(code)) {
-                    reply(e, 500, "oops");
-                } else if (idToken == null) {
-                    reply(e, 400, "{\"error\":\"invalid_grant\"}");
-                } else {
-                    reply(e, 200, "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"id_token\":\"" + idToken
-                            + "\"}");
-                }
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    /**
+     * The provider's next token response carries an ID token for this subject with these claims, valid this long
+     * from the test clock (negative: already expired). Claims given here replace the provider's own ({@code aud},
+     * {@code iss}). Only enqueued before an exchange that reaches the token endpoint with a valid code.
+     */
+    private static void next(String subject, Map<String, Object> claims, long validSeconds) {
+        PROVIDER.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of(PROVIDER_CLIENT),
+                claims, validSeconds));
+    }
+
+    private static Map<String, Object> person(String email) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        if (email != null) {
+            claims.put("email", email);
         }
+        claims.put("given_name", "Olive");
+        claims.put("family_name", "Idc");
+        return claims;
     }
 
-    private static void reply(HttpExchange e, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        e.getResponseHeaders().add("Content-Type", "application/json");
-        e.sendResponseHeaders(status, bytes.length);
-        e.getResponseBody().write(bytes);
-        e.close();
+    private static Map<String, Object> person(String email, String claim, Object value) {
+        Map<String, Object> claims = person(email);
+        claims.put(claim, value);
+        return claims;
     }
 
-    private static RSAKey rsa(String kid) {
-        try {
-            return new RSAKeyGenerator(2048).keyID(kid).generate();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    /** The next ID token: this person, valid five minutes. */
+    private static void next(String subject, String email) {
+        next(subject, person(email), 300);
     }
 
-    static String idToken(RSAKey key, String issuer, String audience, String subject, String email, String nonce,
-            Instant expiry) {
-        try {
-            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience(audience).subject(subject)
-                    .claim("email", email).claim("given_name", "Olive").claim("family_name", "Idc")
-                    .claim("nonce", nonce).issueTime(Date.from(expiry.minusSeconds(300)))
-                    .expirationTime(Date.from(expiry)).build();
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
-                    claims);
-            jwt.sign(new RSASSASigner(key));
-            return jwt.serialize();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+    /** The requests the provider received since the last call, oldest first. */
+    private static List<RecordedRequest> received() {
+        List<RecordedRequest> requests = new ArrayList<>();
+        while (true) {
+            try {
+                requests.add(PROVIDER.takeRequest(0, TimeUnit.MILLISECONDS));
+            } catch (RuntimeException none) { // mock-oauth2-server's way of saying the queue is empty
+                return requests;
+            }
         }
     }
 
@@ -165,23 +172,92 @@ class OidcTest extends AuthIntegrationTest {
         return body;
     }
 
-    private String nonce(String providerName) throws Exception {
+    /** The authentication URL medbase generates for this provider (each with a new nonce). */
+    private String authenticationUrl(String providerName) throws Exception {
         Response url = postJson("/auth/v2/oidc/providers/" + providerName + "/generateAuthenticationUrl",
                 Map.of("state", "s 1"));
         assertThat(url.status()).as(url.toString()).isEqualTo(200);
-        String u = url.body().get("authenticationUrl").asString();
-        return u.substring(u.indexOf("nonce=") + 6).split("&")[0];
+        return url.body().get("authenticationUrl").asString();
+    }
+
+    /** A code for this provider, got as a browser would: its authentication URL followed to the provider. */
+    private String code(String providerName) throws Exception {
+        return codeFrom(authenticationUrl(providerName));
+    }
+
+    /** The provider's authorize endpoint redirects back to the redirect URI with a code (and the state). */
+    private static String codeFrom(String authenticationUrl) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(authenticationUrl)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(302);
+        String location = r.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith("https://app.example.com/oidc/callback?").contains("state=s+1");
+        for (String pair : URI.create(location).getRawQuery().split("&")) {
+            if (pair.startsWith("code=")) {
+                return URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("no code in " + location);
+    }
+
+    /** The same authorization request with a nonce medbase never issued. */
+    private static String foreignNonce(String authenticationUrl) {
+        return authenticationUrl.replaceFirst("nonce=[^&]*", "nonce=not-issued-here");
+    }
+
+    private static JWK jwk(MockOAuth2Server server) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(server.jwksUrl(ISSUER_ID).uri()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JWKSet.parse(r.body()).getKeys().get(0);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JWK rsa(String kid) {
+        try {
+            return new RSAKeyGenerator(2048).keyID(kid).generate();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A medbase provider whose issuer (discovery, JWKS) is {@link #PROVIDER} but whose codes and tokens come from
+     * {@link #FORGER}, which signs with another key under the same key id: a forged signature.
+     */
+    private String forgedProvider(String admin) throws Exception {
+        JWK genuine = jwk(PROVIDER);
+        JWK forged = jwk(FORGER);
+        assertThat(forged.getKeyID()).isEqualTo(genuine.getKeyID());
+        assertThat(forged.toRSAKey().getModulus()).isNotEqualTo(genuine.toRSAKey().getModulus());
+        String name = "forged-" + new ObjectId();
+        Map<String, Object> body = providerBody(name);
+        body.put("authorizationEndpoint", FORGER.authorizationEndpointUrl(ISSUER_ID).toString());
+        body.put("tokenEndpoint", FORGER.tokenEndpointUrl(ISSUER_ID).toString());
+        String id = postJson("/auth/v2/oidc/providers", body, "Authorization", bearer(admin)).body().get("id")
+                .asString();
+        postJson("/auth/v2/oidc/providers/" + id + "/enable", Map.of(), "Authorization", bearer(admin));
+        return name;
+    }
+
+    /** FORGER's next ID token: this person, claiming PROVIDER's issuer. */
+    private static void forgery(String subject, String email) {
+        FORGER.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of(PROVIDER_CLIENT),
+                person(email, "iss", issuer()), 300));
+    }
+
+    /** 136, refused by the check named in the message. */
+    private static void assertIdTokenRefused(Response r, String why) {
+        assertExhError(r, 503, 136, "OIDC_ID_TOKEN_EXCEPTION");
+        assertThat(r.body().get("message").asString()).as(r.toString()).contains(why);
     }
 
     private Response oidcLogin(String providerName, String code) throws Exception {
         return postJson("/auth/v2/oidc/providers/" + providerName + "/oAuth2Login",
                 Map.of("client_id", CLIENT_ID, "client_secret", CLIENT_SECRET, "authorizationCode", code),
                 "Authorization", basic(CLIENT_ID, CLIENT_SECRET));
-    }
-
-    /** The next code exchange answers this ID token. */
-    private static void answer(String idToken) {
-        tokenEndpoint = code -> "good-code".equals(code) ? idToken : null;
     }
 
     @Test
@@ -213,9 +289,9 @@ class OidcTest extends AuthIntegrationTest {
 
         String email = "olive-" + new ObjectId() + "@example.com";
         String subject = "sub-" + new ObjectId();
-        Instant exp = CLOCK.instant().plusSeconds(300);
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, nonce(name), exp));
-        Response ok = oidcLogin(name, "good-code");
+        received(); // forget the requests of earlier tests
+        next(subject, email);
+        Response ok = oidcLogin(name, code(name));
         assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
         assertThat(ok.body().properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("access_token",
                 "token_type", "expires_in", "refresh_token", "user_id", "application_id");
@@ -224,26 +300,41 @@ class OidcTest extends AuthIntegrationTest {
         assertThat(user.getString("email")).isEqualTo(email);
         assertThat(user.getString("first_name")).isEqualTo("Olive");
         assertThat(user.get("password_hash")).isNull();
+        // the code was exchanged at the token endpoint with client_secret_basic and the redirect URI
+        RecordedRequest exchange = received().stream().filter(r -> r.getPath().endsWith("/token")).findFirst()
+                .orElseThrow();
+        assertThat(exchange.getHeader("Authorization")).isEqualTo("Basic " + Base64.getEncoder().encodeToString(
+                (PROVIDER_CLIENT + ":" + PROVIDER_SECRET).getBytes(StandardCharsets.UTF_8)));
+        assertThat(exchange.getBody().readUtf8()).contains("grant_type=authorization_code")
+                .contains("redirect_uri=https%3A%2F%2Fapp.example.com%2Foidc%2Fcallback");
         // second login: same user, a new nonce
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, nonce(name), exp));
-        assertThat(oidcLogin(name, "good-code").body().get("user_id").asString()).isEqualTo(userId);
+        next(subject, email);
+        assertThat(oidcLogin(name, code(name)).body().get("user_id").asString()).isEqualTo(userId);
 
-        // each ID-token failure
-        answer(idToken(FOREIGN, issuer(), PROVIDER_CLIENT, subject, email, nonce(name), exp));
-        assertExhError(oidcLogin(name, "good-code"), 503, 136, "OIDC_ID_TOKEN_EXCEPTION");
-        answer(idToken(KEY, issuer(), "someone-else", subject, email, nonce(name), exp));
-        assertExhError(oidcLogin(name, "good-code"), 503, 136, "OIDC_ID_TOKEN_EXCEPTION");
-        answer(idToken(KEY, "http://evil.example", PROVIDER_CLIENT, subject, email, nonce(name), exp));
-        assertExhError(oidcLogin(name, "good-code"), 503, 136, "OIDC_ID_TOKEN_EXCEPTION");
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, nonce(name), CLOCK.instant().minusSeconds(120)));
-        assertExhError(oidcLogin(name, "good-code"), 503, 136, "OIDC_ID_TOKEN_EXCEPTION");
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, "not-issued-here", exp));
-        assertExhError(oidcLogin(name, "good-code"), 400, 137, "INVALID_NONCE_EXCEPTION");
-        String once = nonce(name);
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, once, exp));
-        assertThat(oidcLogin(name, "good-code").status()).isEqualTo(200);
-        assertExhError(oidcLogin(name, "good-code"), 400, 137, "INVALID_NONCE_EXCEPTION"); // replayed ID token
+        // each ID-token failure, each refused by its own check
+        String forged = forgedProvider(admin);
+        forgery(subject, email);
+        assertIdTokenRefused(oidcLogin(forged, code(forged)), "signature");
+        next(subject, person(email, "aud", "someone-else"), 300);
+        assertIdTokenRefused(oidcLogin(name, code(name)), "another client");
+        next(subject, person(email, "iss", "http://evil.example"), 300);
+        assertIdTokenRefused(oidcLogin(name, code(name)), "another issuer");
+        next(subject, person(email), -120); // past the 60 s skew
+        assertIdTokenRefused(oidcLogin(name, code(name)), "expired");
+        next(subject, email);
+        assertExhError(oidcLogin(name, codeFrom(foreignNonce(authenticationUrl(name)))), 400, 137,
+                "INVALID_NONCE_EXCEPTION");
+        String once = authenticationUrl(name);
+        next(subject, email);
+        assertThat(oidcLogin(name, codeFrom(once)).status()).isEqualTo(200);
+        next(subject, email);
+        assertExhError(oidcLogin(name, codeFrom(once)), 400, 137, "INVALID_NONCE_EXCEPTION"); // a used nonce replayed
+        // a code the provider never issued, or one already exchanged
         assertExhError(oidcLogin(name, "bad-code"), 400, 139, "OIDC_INVALID_AUTHORIZATION_CODE_EXCEPTION");
+        String used = code(name);
+        next(subject, email);
+        assertThat(oidcLogin(name, used).status()).isEqualTo(200);
+        assertExhError(oidcLogin(name, used), 400, 139, "OIDC_INVALID_AUTHORIZATION_CODE_EXCEPTION");
         // client authentication like the token endpoint, standard error body
         assertExhError(postJson("/auth/v2/oidc/providers/" + name + "/oAuth2Login",
                 Map.of("client_id", "unknown", "authorizationCode", "good-code")), 401, 123,
@@ -254,22 +345,26 @@ class OidcTest extends AuthIntegrationTest {
         // first login with the e-mail of an existing user: 203
         String taken = "taken-" + new ObjectId() + "@example.com";
         createUser(taken, "Taken-pass-1");
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, "sub-" + new ObjectId(), taken, nonce(name), exp));
-        assertExhError(oidcLogin(name, "good-code"), 400, 203, "EMAIL_USED_EXCEPTION");
+        next("sub-" + new ObjectId(), taken);
+        assertExhError(oidcLogin(name, code(name)), 400, 203, "EMAIL_USED_EXCEPTION");
 
         // login attempts
         Response attempts = send("GET", "/auth/v2/oidc/loginAttempts?eq(providerId," + providerId + ")", null, null,
                 "Authorization", bearer(admin));
         assertThat(attempts.status()).as(attempts.toString()).isEqualTo(200);
         JsonNode data = attempts.body().get("data");
-        assertThat(data.size()).isEqualTo(11);
+        assertThat(data.size()).isEqualTo(12);
         assertThat(data.get(0).get("status").asString()).isEqualTo("success");
         assertThat(data.get(0).get("userId").asString()).isEqualTo(userId);
         assertThat(data.get(0).get("providerSubjectId").asString()).isEqualTo(subject);
         assertThat(data.get(0).get("providerName").asString()).isEqualTo(name);
         assertThat(data.get(2).get("status").asString()).isEqualTo("failed");
         assertThat(data.get(2).get("error").get("code").asInt()).isEqualTo(136);
+        assertThat(data.get(2).get("error").get("message").asString()).contains("another client");
         assertThat(data.get(2).get("creationTimestamp").asString()).endsWith("Z");
+        Response forgedAttempts = send("GET", "/auth/v2/oidc/loginAttempts?eq(providerName," + forged + ")", null,
+                null, "Authorization", bearer(admin));
+        assertThat(forgedAttempts.body().get("data").get(0).get("error").get("code").asInt()).isEqualTo(136);
 
         // a provider still enabled or still linked cannot be removed
         assertExhError(send("DELETE", "/auth/v2/oidc/providers/" + providerId, null, null, "Authorization",
@@ -339,10 +434,9 @@ class OidcTest extends AuthIntegrationTest {
         String access = session.body().get("access_token").asString();
         String token = presence(access, "Linker-pass-1");
         String subject = "sub-" + new ObjectId();
-        Instant exp = CLOCK.instant().plusSeconds(300);
 
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, "other-address@example.com", nonce(name), exp));
-        Response linked = link(name, access, Map.of("presenceToken", token, "authorizationCode", "good-code"));
+        next(subject, "other-address@example.com");
+        Response linked = link(name, access, Map.of("presenceToken", token, "authorizationCode", code(name)));
         assertThat(linked.raw()).as(linked.toString()).isEqualTo("{\"affectedRecords\":1}");
         assertThat(mongo.findOne(Query.query(Criteria.where("userId").is(userId.toHexString())), Document.class,
                 "oidc_links").getString("subject")).isEqualTo(subject);
@@ -361,17 +455,18 @@ class OidcTest extends AuthIntegrationTest {
                 "username", email, "password", "Linker-pass-1")), 400, "invalid_grant", 106,
                 "AUTHENTICATION_EXCEPTION");
         // the provider account now logs in as this user
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, "other-address@example.com", nonce(name), exp));
-        Response oidc = oidcLogin(name, "good-code");
+        next(subject, "other-address@example.com");
+        Response oidc = oidcLogin(name, code(name));
         assertThat(oidc.body().get("user_id").asString()).as(oidc.toString()).isEqualTo(userId.toHexString());
 
         // that provider account cannot be linked to a second user (17)
         String second = "second-" + new ObjectId() + "@example.com";
         createUser(second, "Second-pass-1");
         String secondAccess = login(second, "Second-pass-1").body().get("access_token").asString();
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, second, nonce(name), exp));
-        assertExhError(link(name, secondAccess, Map.of("presenceToken", presence(secondAccess, "Second-pass-1"),
-                "authorizationCode", "good-code")), 400, 17, "RESOURCE_ALREADY_EXISTS_EXCEPTION");
+        String secondPresence = presence(secondAccess, "Second-pass-1");
+        next(subject, second);
+        assertExhError(link(name, secondAccess, Map.of("presenceToken", secondPresence, "authorizationCode",
+                code(name))), 400, 17, "RESOURCE_ALREADY_EXISTS_EXCEPTION");
 
         // unlink: UNLINK_USER_FROM_OIDC; the user gets the OIDC-unlink password mail (a reset request + event)
         String unlinkerEmail = "unlinker-" + new ObjectId() + "@example.com";
@@ -393,8 +488,8 @@ class OidcTest extends AuthIntegrationTest {
         login(email, "Back-pass-12");
         // not linked any more: 27; the provider account alone is a first login again, whose e-mail is now taken
         assertExhError(unlink(userId.toHexString(), unlinker), 400, 27, "ILLEGAL_STATE_EXCEPTION");
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, nonce(name), exp));
-        assertExhError(oidcLogin(name, "good-code"), 400, 203, "EMAIL_USED_EXCEPTION");
+        next(subject, email);
+        assertExhError(oidcLogin(name, code(name)), 400, 203, "EMAIL_USED_EXCEPTION");
     }
 
     @Test
@@ -405,7 +500,6 @@ class OidcTest extends AuthIntegrationTest {
         ObjectId userId = createUser(email, "Link-pass-1");
         String access = login(email, "Link-pass-1").body().get("access_token").asString();
         String token = presence(access, "Link-pass-1");
-        Instant exp = CLOCK.instant().plusSeconds(300);
         String subject = "sub-" + new ObjectId();
 
         // authentication and input
@@ -435,24 +529,24 @@ class OidcTest extends AuthIntegrationTest {
         assertExhError(link(disabled, access, Map.of("presenceToken", token, "authorizationCode", "good-code")), 400,
                 27, "ILLEGAL_STATE_EXCEPTION");
         // the code and the ID token are checked as for a login
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, nonce(name), exp));
         assertExhError(link(name, access, Map.of("presenceToken", token, "authorizationCode", "bad-code")), 400, 139,
                 "OIDC_INVALID_AUTHORIZATION_CODE_EXCEPTION");
-        answer(idToken(FOREIGN, issuer(), PROVIDER_CLIENT, subject, email, nonce(name), exp));
-        assertExhError(link(name, access, Map.of("presenceToken", token, "authorizationCode", "good-code")), 503,
-                136, "OIDC_ID_TOKEN_EXCEPTION");
-        answer(idToken(KEY, issuer(), "someone-else", subject, email, nonce(name), exp));
-        assertExhError(link(name, access, Map.of("presenceToken", token, "authorizationCode", "good-code")), 503,
-                136, "OIDC_ID_TOKEN_EXCEPTION");
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, "not-issued-here", exp));
-        assertExhError(link(name, access, Map.of("presenceToken", token, "authorizationCode", "good-code")), 400,
-                137, "INVALID_NONCE_EXCEPTION");
+        String forged = forgedProvider(admin);
+        forgery(subject, email);
+        assertIdTokenRefused(link(forged, access, Map.of("presenceToken", token, "authorizationCode",
+                code(forged))), "signature");
+        next(subject, person(email, "aud", "someone-else"), 300);
+        assertIdTokenRefused(link(name, access, Map.of("presenceToken", token, "authorizationCode", code(name))),
+                "another client");
+        next(subject, email);
+        assertExhError(link(name, access, Map.of("presenceToken", token, "authorizationCode",
+                codeFrom(foreignNonce(authenticationUrl(name))))), 400, 137, "INVALID_NONCE_EXCEPTION");
         // a user who already has a link (here written directly) cannot link a second provider account: 27
         ObjectId linkedId = new ObjectId();
         mongo.insert(new Document("providerId", new ObjectId().toHexString()).append("subject", "s-" + linkedId)
                 .append("userId", userId.toHexString()), "oidc_links");
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, subject, email, nonce(name), exp));
-        assertExhError(link(name, access, Map.of("presenceToken", token, "authorizationCode", "good-code")), 400, 27,
+        next(subject, email);
+        assertExhError(link(name, access, Map.of("presenceToken", token, "authorizationCode", code(name))), 400, 27,
                 "ILLEGAL_STATE_EXCEPTION");
         mongo.remove(Query.query(Criteria.where("subject").is("s-" + linkedId)), "oidc_links");
         // nothing of the above linked the user or touched the password
@@ -492,34 +586,49 @@ class OidcTest extends AuthIntegrationTest {
         assertThat(mongo.exists(Query.query(Criteria.where("userId").is(kept)), "oidc_links")).isTrue();
     }
 
+    /** 138, for the reason named in the message. */
+    private static void assertProviderFailure(Response r, String why) {
+        assertExhError(r, 400, 138, "OIDC_PROVIDER_RESPONSE_EXCEPTION");
+        assertThat(r.body().get("message").asString()).as(r.toString()).contains(why);
+    }
+
+    private String enabledProvider(String admin, Map<String, Object> body) throws Exception {
+        String id = postJson("/auth/v2/oidc/providers", body, "Authorization", bearer(admin)).body().get("id")
+                .asString();
+        postJson("/auth/v2/oidc/providers/" + id + "/enable", Map.of(), "Authorization", bearer(admin));
+        return (String) body.get("name");
+    }
+
     @Test
     void providerFailuresAre138AndAreLogged() throws Exception {
         String admin = manager();
         String name = enabledProvider(admin);
-        Instant exp = CLOCK.instant().plusSeconds(300);
-        assertExhError(oidcLogin(name, "no-id-token"), 400, 138, "OIDC_PROVIDER_RESPONSE_EXCEPTION");
-        assertExhError(oidcLogin(name, "server-error"), 400, 138, "OIDC_PROVIDER_RESPONSE_EXCEPTION");
-        // a first login whose ID token names no e-mail cannot create the user
-        answer(idToken(KEY, issuer(), PROVIDER_CLIENT, "sub-" + new ObjectId(), null, nonce(name), exp));
-        assertExhError(oidcLogin(name, "good-code"), 400, 138, "OIDC_PROVIDER_RESPONSE_EXCEPTION");
-        // the provider refuses our client credentials (a wrong secret configured): not the user's code's fault
+        // a token response without an id_token, then a server error
+        failNextExchange(200, "{\"access_token\":\"at\",\"token_type\":\"Bearer\"}");
+        assertProviderFailure(oidcLogin(name, code(name)), "no id_token");
+        failNextExchange(500, "oops");
+        assertProviderFailure(oidcLogin(name, code(name)), "answered 500");
+        // a first login whose ID token names no e-mail cannot create the user (the provider's default token has none)
+        assertProviderFailure(oidcLogin(name, code(name)), "no email");
+        // the provider refuses our client credentials (a wrong secret configured): not the user's code's fault.
+        // mock-oauth2-server does not authenticate clients, so a real provider's refusal is queued.
         Map<String, Object> wrongSecret = providerBody("wrong-secret-" + new ObjectId());
         wrongSecret.put("clientSecret", "not-the-secret");
-        String id = postJson("/auth/v2/oidc/providers", wrongSecret, "Authorization", bearer(admin)).body().get("id")
-                .asString();
-        postJson("/auth/v2/oidc/providers/" + id + "/enable", Map.of(), "Authorization", bearer(admin));
-        assertExhError(oidcLogin((String) wrongSecret.get("name"), "good-code"), 400, 138,
-                "OIDC_PROVIDER_RESPONSE_EXCEPTION");
-        // an issuer whose discovery cannot be reached
-        Map<String, Object> unreachable = providerBody("unreachable-" + new ObjectId());
-        unreachable.put("issuerId", "http://127.0.0.1:1");
-        String unreachableId = postJson("/auth/v2/oidc/providers", unreachable, "Authorization", bearer(admin))
-                .body().get("id").asString();
-        postJson("/auth/v2/oidc/providers/" + unreachableId + "/enable", Map.of(), "Authorization", bearer(admin));
-        answer(idToken(KEY, "http://127.0.0.1:1", PROVIDER_CLIENT, "sub-" + new ObjectId(), "u@example.com",
-                nonce((String) unreachable.get("name")), exp));
-        assertExhError(oidcLogin((String) unreachable.get("name"), "good-code"), 400, 138,
-                "OIDC_PROVIDER_RESPONSE_EXCEPTION");
+        String wrong = enabledProvider(admin, wrongSecret);
+        failNextExchange(401, "{\"error\":\"invalid_client\"}");
+        assertProviderFailure(oidcLogin(wrong, code(wrong)), "answered 401");
+        // a provider that has gone away: its token endpoint, or (a live token endpoint) its discovery
+        MockOAuth2Server gone = started(new OAuth2TokenProvider(() -> CLOCK.instant()));
+        gone.shutdown();
+        Map<String, Object> goneBody = providerBody("gone-" + new ObjectId());
+        goneBody.put("issuerId", gone.issuerUrl(ISSUER_ID).toString());
+        goneBody.put("tokenEndpoint", gone.tokenEndpointUrl(ISSUER_ID).toString());
+        String goneName = enabledProvider(admin, goneBody);
+        assertProviderFailure(oidcLogin(goneName, code(goneName)), "cannot be reached");
+        Map<String, Object> noDiscovery = providerBody("no-discovery-" + new ObjectId());
+        noDiscovery.put("issuerId", gone.issuerUrl(ISSUER_ID).toString());
+        String noDiscoveryName = enabledProvider(admin, noDiscovery);
+        assertProviderFailure(oidcLogin(noDiscoveryName, code(noDiscoveryName)), "cannot be reached");
 
         Response attempts = send("GET", "/auth/v2/oidc/loginAttempts?eq(providerName," + name + ")", null, null,
                 "Authorization", bearer(admin));

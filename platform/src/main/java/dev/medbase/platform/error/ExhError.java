@@ -66,6 +66,8 @@ public enum ExhError {
     LOGIN_FREEZE_EXCEPTION(212, HttpStatus.UNAUTHORIZED, "Too many failed login attempts, the account is frozen for a minute"),
     TOO_MANY_FAILED_ATTEMPTS_EXCEPTION(213, HttpStatus.UNAUTHORIZED,
             "Too many failed login attempts, the account is blocked until an administrator resets it"),
+    DISABLED_FOR_OIDC_USERS_EXCEPTION(215, HttpStatus.FORBIDDEN,
+            "This operation is not available to users who log in with an OpenID Connect provider"),
     PIN_CODES_NOT_ENABLED_EXCEPTION(218, HttpStatus.FORBIDDEN, "PIN codes are not enabled for this request"),
     NEW_PASSWORD_PIN_CODE_UNKNOWN_EXCEPTION(219, HttpStatus.BAD_REQUEST,
             "There is no valid password reset PIN code for this account"),

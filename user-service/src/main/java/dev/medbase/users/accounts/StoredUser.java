@@ -7,6 +7,9 @@ import org.bson.types.ObjectId;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Field;
 
+import dev.medbase.platform.error.ExhError;
+import dev.medbase.platform.error.ExhException;
+
 /**
  * A user as stored in the collection {@code users} (snake_case like the wire, so RQL field names map one to one;
  * see also {@code BootstrapAdmin}):
@@ -14,6 +17,7 @@ import org.springframework.data.mongodb.core.mapping.Field;
  * { _id: ObjectId, first_name, last_name, email (lower case, unique), activation: bool, phone_number,
  *   profile_image?, language, time_zone, birthday?, gender?, country?, region?,
  *   roles: [global role ObjectId], password_hash: "{bcrypt}…", failed_count, last_failed_timestamp?: Date,
+ *   oidc_linked?: bool (logs in through an OpenID Connect provider, has no password),
  *   staff_enlistments: [{ group_id: ObjectId, roles: [group role ObjectId], creation_timestamp, update_timestamp }],
  *   patient_enlistments: [{ group_id: ObjectId, expiry_timestamp?: Date, creation_timestamp }],
  *   creation_timestamp: Date, update_timestamp: Date }
@@ -36,6 +40,7 @@ public record StoredUser(
         String region,
         List<ObjectId> roles,
         @Field("password_hash") String passwordHash,
+        @Field("oidc_linked") Boolean oidcLinked,
         @Field("failed_count") Integer failedCount,
         @Field("last_failed_timestamp") Instant lastFailedTimestamp,
         @Field("staff_enlistments") List<StaffEnlistmentEntry> staffEnlistments,
@@ -57,6 +62,13 @@ public record StoredUser(
 
     public boolean isActivated() {
         return Boolean.TRUE.equals(activation);
+    }
+
+    /** 215 for password operations: such a user's password is the provider's business. */
+    public void requireNotOidcLinked() {
+        if (Boolean.TRUE.equals(oidcLinked)) {
+            throw new ExhException(ExhError.DISABLED_FOR_OIDC_USERS_EXCEPTION);
+        }
     }
 
     public boolean isStaffOf(ObjectId group) {

@@ -53,6 +53,7 @@ public class PasswordService {
     public User change(Caller caller, String oldPassword, String newPassword) {
         caller.requireUser();
         StoredUser user = users.load(selfId(caller));
+        user.requireNotOidcLinked();
         if (user.passwordHash() == null || !encoder.matches(oldPassword, user.passwordHash())) {
             throw new ExhException(ExhError.PASSWORD_EXCEPTION, "The old password is incorrect");
         }

@@ -80,13 +80,14 @@ public class VerificationFlows {
         events.publish(UserEvents.USER_ACTIVATION_COMPLETED, userId, Map.of("user_id", userId));
     }
 
-    /** {@code GET /forgot_password?email=…[&mode=pin_code]}: 218, 27, 202, 204, 221, 220. */
+    /** {@code GET /forgot_password?email=…[&mode=pin_code]}: 218, 27, 202, 215, 204, 221, 220. */
     public void requestPasswordReset(String email, VerificationMode mode) {
         if (mode == VerificationMode.PIN_CODE) {
             verification.requirePinCodesEnabled(VerificationKind.FORGOT_PASSWORD);
         }
         verification.requireTemplate(VerificationKind.FORGOT_PASSWORD, mode, false);
         StoredUser user = existing(email);
+        user.requireNotOidcLinked();
         if (!user.isActivated()) {
             throw new ExhException(ExhError.NOT_ACTIVATED_EXCEPTION);
         }
@@ -94,8 +95,9 @@ public class VerificationFlows {
     }
 
     /**
-     * {@code POST /forgot_password}: 207 / 219 unknown or expired, 224, 213, 204 not activated, 208 policy. The new
-     * password is checked before the request is used up, so a refused password does not cost the hash.
+     * {@code POST /forgot_password}: 207 / 219 unknown or expired, 224, 213, 204 not activated, 215 OIDC user, 208
+     * policy. The new password is checked before the request is used up, so a refused password does not cost the
+     * hash. A link removes open requests, but one made while the link was under way can outlive it: hence 215.
      */
     public void completePasswordReset(Proof proof, String newPassword) {
         StoredVerificationRequest request = find(VerificationKind.FORGOT_PASSWORD, proof);
@@ -106,6 +108,7 @@ public class VerificationFlows {
         if (!user.isActivated()) {
             throw new ExhException(ExhError.NOT_ACTIVATED_EXCEPTION);
         }
+        user.requireNotOidcLinked();
         policy.check("new_password", newPassword);
         if (!verification.consume(VerificationKind.FORGOT_PASSWORD, request)) {
             throw verification.unknown(VerificationKind.FORGOT_PASSWORD, proof.mode());

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.platform.testing.TestTokens;
@@ -60,6 +63,33 @@ class OidcAccountsTest extends ApiTest {
         assertThat(pin.get("pin_code").asString()).matches("\\d{8}");
         assertThat(pin.get("oidc_unlink").asBoolean()).isTrue();
         assertThat(pin.has("template_name")).isFalse(); // only oidc_unlink_pin_email_template would apply
+    }
+
+    @Test
+    void passwordOperationsOfALinkedUserAre215() {
+        ObjectId cy = user("cy@example.com");
+        String token = TestTokens.user(cy).token();
+        // a reset requested just before the link, whose removal of open requests it raced (the flag set directly)
+        get("/users/v1/forgot_password?email=cy%40example.com", null).expect(200);
+        String raced = lastEvent("password_reset_requested").content().get("reset_hash").asString();
+        mongo.updateFirst(Query.query(Criteria.where("_id").is(cy)), Update.update("oidc_linked", true), "users");
+        post("/users/v1/forgot_password", null, json("{'hash':'" + raced + "','new_password':'New-pass-123'}"))
+                .expectError(403, 215);
+        // the same through the link itself
+        post("/internal/users/" + cy + "/oidc/link", null, null).expect(200);
+        get("/users/v1/forgot_password?email=cy%40example.com", null).expectError(403, 215);
+        put("/users/v1/password", token, json("{'old_password':'" + PASSWORD + "','new_password':'New-pass-123'}"))
+                .expectError(403, 215);
+        assertThat(storedUser(cy).get("password_hash")).isNull();
+        assertThat(events("password_reset_completed")).isEmpty();
+        assertThat(events("password_update_completed")).isEmpty();
+        // unlinked: the password operations are back
+        post("/internal/users/" + cy + "/oidc/unlink", null, null).expect(200);
+        String hash = lastEvent("password_reset_requested").content().get("reset_hash").asString();
+        post("/users/v1/forgot_password", null, json("{'hash':'" + hash + "','new_password':'New-pass-123'}"))
+                .expect(200);
+        put("/users/v1/password", token, json("{'old_password':'New-pass-123','new_password':'Newer-pass-123'}"))
+                .expect(200);
     }
 
     @Test
