@@ -71,7 +71,12 @@ class AccessTokenRecords implements RevokedTokens {
 
     @Override
     public boolean isRevoked(String jti) {
-        return mongo.exists(Query.query(Criteria.where("jti").is(jti).and("revoked").is(true)), COLLECTION);
+        // by jti alone, so the embedded MongoDB-wire server answers from the unique index instead of scanning
+        // every token record (it only uses an index whose keys are exactly the query's fields)
+        Query byJti = Query.query(Criteria.where("jti").is(jti));
+        byJti.fields().include("revoked");
+        Document record = mongo.findOne(byJti, Document.class, COLLECTION);
+        return record != null && Boolean.TRUE.equals(record.get("revoked"));
     }
 
     /** The revoked tokens not yet expired: {@code [{"jti", "expiryTimestamp" (epoch ms)}]}. */
