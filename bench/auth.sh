@@ -14,6 +14,10 @@ trap './medbase stop >/dev/null 2>&1 || true; rm -rf "$MEDBASE_DATA_DIR"' EXIT
 
 source bench/jvm.sh
 ./medbase start --background >/dev/null
+# a short unrecorded round first, so the figures are of JIT-compiled code, not of the first minute after start-up
+java bench/AuthBench.java "http://localhost:${MEDBASE_PORT:-8080}" "http://localhost:${MEDBASE_AUTH_PORT:-8081}" \
+  "${MEDBASE_CLIENT_ID:-medbase-devstack}" "${MEDBASE_CLIENT_SECRET:-medbase-devstack-secret}" \
+  "${MEDBASE_ADMIN_EMAIL:-admin@medbase.local}" "${MEDBASE_ADMIN_PASSWORD:-Medbase-admin-1}" 8 "$THREADS" >/dev/null
 java bench/AuthBench.java "http://localhost:${MEDBASE_PORT:-8080}" "http://localhost:${MEDBASE_AUTH_PORT:-8081}" \
   "${MEDBASE_CLIENT_ID:-medbase-devstack}" "${MEDBASE_CLIENT_SECRET:-medbase-devstack-secret}" \
   "${MEDBASE_ADMIN_EMAIL:-admin@medbase.local}" "${MEDBASE_ADMIN_PASSWORD:-Medbase-admin-1}" "$SECONDS_PER" "$THREADS"
