@@ -68,7 +68,7 @@ echo "== building and starting Medbase (gateway :$MEDBASE_PORT, MongoDB-wire :$M
 
 echo "== starting Parse Server (:$PARSE_PORT) on the same MongoDB-wire server"
 PARSE_APP_ID=bench PARSE_MASTER_KEY="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
-PARSE_LOGS="$OUT/parse-logs" node bench/node/parse.mjs "$PARSE_PORT" "mongodb://127.0.0.1:$MEDBASE_MONGO_PORT/parse" "$PARSE_APP_ID" \
+PARSE_LOGS="$OUT/parse-logs" PARSE_SERVER_LOGS_FOLDER="$OUT/parse-logs" node bench/node/parse.mjs "$PARSE_PORT" "mongodb://127.0.0.1:$MEDBASE_MONGO_PORT/parse" "$PARSE_APP_ID" \
   "$PARSE_MASTER_KEY" >"$OUT/parse.log" 2>&1 &
 PARSE_PID=$!
 for _ in $(seq 1 120); do
