@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * gateway, {@code GET /users/v1/me}/s with one token, and the gateway's added latency (the same authenticated GET through the gateway and straight to
  * auth-service, sequentially). Loopback only, bounded in time. Single-file program: java bench/AuthBench.java.
  *
- * <p>Arguments: gatewayUrl authUrl clientId clientSecret email password seconds threads
+ * <p>Arguments: gatewayUrl authUrl clientId clientSecret email password seconds threads [workloads]; workloads is a
+ * comma-separated subset of {@code password,refresh,me,overhead} (default: all), to profile one at a time.
  */
 public class AuthBench {
 
@@ -30,30 +31,41 @@ public class AuthBench {
                 password = args[5];
         int seconds = Integer.parseInt(args[6]);
         int threads = Integer.parseInt(args[7]);
+        java.util.Set<String> workloads = java.util.Set.of((args.length > 8 ? args[8] : "password,refresh,me,overhead")
+                .split(","));
         String login = "{\"grant_type\":\"password\",\"client_id\":\"" + clientId + "\",\"client_secret\":\"" + secret
                 + "\",\"username\":\"" + email + "\",\"password\":\"" + password + "\"}";
 
         System.out.println("| workload | threads | requests | errors | req/s | p50 ms | p99 ms |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
-        report("password grant (gateway)", threads, run(threads, seconds, () -> post(gateway, login)));
+        if (workloads.contains("password")) {
+            report("password grant (gateway)", threads, run(threads, seconds, () -> post(gateway, login)));
+        }
+        if (workloads.contains("refresh")) {
+            report("refresh_token grant (gateway)", threads, run(threads, seconds, new java.util.function.Supplier<>() {
+                // each worker follows its own rotating refresh-token chain, as an app would
+                private final ThreadLocal<String> refresh = ThreadLocal.withInitial(() -> field(post(gateway, login), 1));
 
-        report("refresh_token grant (gateway)", threads, run(threads, seconds, new java.util.function.Supplier<>() {
-            // each worker follows its own rotating refresh-token chain, as an app would
-            private final ThreadLocal<String> refresh = ThreadLocal.withInitial(() -> field(post(gateway, login), 1));
-
-            @Override
-            public HttpResponse<String> get() {
-                HttpResponse<String> r = post(gateway, "{\"grant_type\":\"refresh_token\",\"client_id\":\"" + clientId
-                        + "\",\"client_secret\":\"" + secret + "\",\"refresh_token\":\"" + refresh.get() + "\"}");
-                if (r.statusCode() == 200) {
-                    refresh.set(field(r, 1));
+                @Override
+                public HttpResponse<String> get() {
+                    HttpResponse<String> r = post(gateway, "{\"grant_type\":\"refresh_token\",\"client_id\":\"" + clientId
+                            + "\",\"client_secret\":\"" + secret + "\",\"refresh_token\":\"" + refresh.get() + "\"}");
+                    if (r.statusCode() == 200) {
+                        refresh.set(field(r, 1));
+                    }
+                    return r;
                 }
-                return r;
-            }
-        }));
+            }));
+        }
 
         String token = field(post(gateway, login), 0);
-        report("GET /users/v1/me (gateway)", threads, run(threads, seconds, () -> get(gateway + "/users/v1/me", token)));
+        if (workloads.contains("me")) {
+            report("GET /users/v1/me (gateway)", threads,
+                    run(threads, seconds, () -> get(gateway + "/users/v1/me", token)));
+        }
+        if (!workloads.contains("overhead")) {
+            return;
+        }
 
         String path = "/auth/v2/applications?limit(1)";
         Result direct = run(1, seconds / 2, () -> get(auth + path, token));

@@ -13,7 +13,7 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Summarises the JFR recordings of bench/compare.sh (BENCH_JFR=1) as Markdown: per service JVM, the methods where
  * CPU samples were taken (top frame, "self"), the Medbase methods on the sampled stacks ("total", the first
- * dev.medbase frame of each stack), the library the CPU went to and the allocation by class. Usage: java bench/JfrTop.java <dir> [since] [top]
+ * dev.medbase frame of each stack), the library the CPU went to and the allocation by class. Usage: java bench/JfrTop.java <dir> [since] [top] [until]
  */
 public class JfrTop {
 
@@ -21,11 +21,12 @@ public class JfrTop {
         // Only the benchmark's window counts, not the JVM's start-up: events from `since` on (an ISO instant).
         java.time.Instant since = args.length > 1 ? java.time.Instant.parse(args[1].trim()) : java.time.Instant.MIN;
         int top = args.length > 2 ? Integer.parseInt(args[2]) : 12;
+        java.time.Instant until = args.length > 3 ? java.time.Instant.parse(args[3].trim()) : java.time.Instant.MAX;
         List<Path> files;
         try (Stream<Path> s = Files.list(Path.of(args[0]))) {
             files = s.filter(p -> p.toString().endsWith(".jfr")).sorted().toList();
         }
-        System.out.println("# JFR hot spots (execution samples from " + since + " on)\n");
+        System.out.println("# JFR hot spots (execution samples from " + since + " to " + until + ")\n");
         for (Path file : files) {
             String service = "?";
             Map<String, Long> self = new HashMap<>(), medbase = new HashMap<>(), packages = new HashMap<>(),
@@ -35,7 +36,7 @@ public class JfrTop {
                 String type = e.getEventType().getName();
                 if (type.equals("jdk.JVMInformation")) {
                     service = serviceName(e.getString("javaArguments"));
-                } else if (e.getStartTime().isBefore(since)) {
+                } else if (e.getStartTime().isBefore(since) || e.getStartTime().isAfter(until)) {
                     continue;
                 } else if (type.equals("jdk.ExecutionSample")) {
                     RecordedStackTrace st = e.getStackTrace();

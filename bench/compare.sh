@@ -32,7 +32,6 @@ export MEDBASE_DATA_DIR="$(mktemp -d "${TMPDIR:-/tmp}/medbase-compare-XXXXXX")"
 # A busy machine may take minutes to start seven JVMs. No class-data-sharing archives: a fresh data directory would
 # only pay for writing them when the services stop.
 export MEDBASE_CDS=false
-# A busy machine may take minutes to start seven JVMs.
 export MEDBASE_START_TIMEOUT="${MEDBASE_START_TIMEOUT:-600}"
 export MEDBASE_GATEWAY_TOKENRATELIMIT_PERSECOND=1000000
 export MEDBASE_GATEWAY_TOKENRATELIMIT_BURST=1000000

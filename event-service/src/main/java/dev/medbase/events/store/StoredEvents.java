@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.stream.LongStream;
 
 import org.bson.Document;
 import org.springframework.data.domain.Sort;
@@ -66,12 +67,21 @@ public class StoredEvents {
                 : OptionalLong.empty();
     }
 
-    /** Sequence numbers stored after {@code seq}, ascending, at most {@code limit} (for finding gaps). */
-    public List<Long> seqsAfter(long seq, int limit) {
-        Query query = query(where("seq").gt(seq)).with(Sort.by("seq")).limit(limit);
+    /**
+     * Which of the sequence numbers {@code from..to} (inclusive, at most a few thousand) are stored, ascending. Asked
+     * by number ({@code $in}) rather than by range so that it is a lookup in the unique {@code seq} index on any
+     * MongoDB-wire server: the embedded one walks an index only for exact values, and a range query would scan the
+     * whole store on every poll of the stream.
+     */
+    public List<Long> storedSeqs(long from, long to) {
+        if (to < from) {
+            return List.of();
+        }
+        List<Long> numbers = LongStream.rangeClosed(from, to).boxed().toList();
+        Query query = query(where("seq").in(numbers));
         query.fields().include("seq").exclude("_id");
         return mongo.find(query, Document.class, EventStore.COLLECTION).stream()
-                .map(d -> ((Number) d.get("seq")).longValue()).toList();
+                .map(d -> ((Number) d.get("seq")).longValue()).sorted().toList();
     }
 
     /** The highest sequence number stored, as a list of one (empty when nothing is stored). */

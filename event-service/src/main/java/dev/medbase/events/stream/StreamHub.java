@@ -21,6 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.medbase.events.EventServiceProperties;
+import dev.medbase.events.store.EventSequence;
 import dev.medbase.events.store.StoredEvents;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
@@ -41,6 +42,7 @@ public class StreamHub implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(StreamHub.class);
 
     private final StoredEvents events;
+    private final EventSequence sequence;
     private final JsonMapper json;
     private final EventServiceProperties.Stream settings;
     private final Map<Subscriber, Boolean> subscribers = new ConcurrentHashMap<>();
@@ -51,8 +53,9 @@ public class StreamHub implements SmartLifecycle {
     private Thread poller;
     private ExecutorService senders;
 
-    public StreamHub(StoredEvents events, JsonMapper json, EventServiceProperties properties) {
+    public StreamHub(StoredEvents events, EventSequence sequence, JsonMapper json, EventServiceProperties properties) {
         this.events = events;
+        this.sequence = sequence;
         this.json = json;
         this.settings = properties.stream();
     }
@@ -172,27 +175,46 @@ public class StreamHub implements SmartLifecycle {
         }
     }
 
-    /** Moves the cursor over stored sequence numbers, waiting out (briefly) numbers not yet stored. */
+    /**
+     * Moves the cursor over stored sequence numbers, waiting out (briefly) numbers not yet stored. Two index lookups
+     * per poll whatever the size of the store: the last number taken, then which numbers up to it are stored.
+     */
     void advance() {
         long at = cursor;
-        for (long seq : events.seqsAfter(at, 1000)) {
+        long upTo = Math.min(sequence.current(), at + 1000);
+        List<Long> stored = events.storedSeqs(at + 1, upTo);
+        for (long seq : stored) {
             if (seq == at + 1) {
                 at = seq;
                 gapSeenAt = -1;
                 continue;
             }
-            if (gapSeenAt < 0) {
-                gapSeenAt = System.nanoTime();
+            if (gapWaitedOut()) {
+                log.debug("Event stream: sequence numbers {} to {} were never stored, skipping them", at + 1, seq - 1);
+                at = seq;
+            } else {
                 break;
             }
-            if (System.nanoTime() - gapSeenAt < settings.gapGrace().toNanos()) {
-                break;
-            }
-            log.debug("Event stream: sequence numbers {} to {} were never stored, skipping them", at + 1, seq - 1);
-            at = seq;
-            gapSeenAt = -1;
+        }
+        if (stored.isEmpty() && upTo > at && gapWaitedOut()) {
+            // taken and never stored (e.g. a replica died while storing): nothing later can be stored in this window
+            log.debug("Event stream: sequence numbers {} to {} were never stored, skipping them", at + 1, upTo);
+            at = upTo;
         }
         cursor = at;
+    }
+
+    /** Whether the gap the cursor stands at has been waited for long enough (starts the wait on first sight). */
+    private boolean gapWaitedOut() {
+        if (gapSeenAt < 0) {
+            gapSeenAt = System.nanoTime();
+            return false;
+        }
+        if (System.nanoTime() - gapSeenAt < settings.gapGrace().toNanos()) {
+            return false;
+        }
+        gapSeenAt = -1;
+        return true;
     }
 
     @Override
