@@ -73,6 +73,11 @@ class RefreshTokens {
         mongo.indexOps(TOKENS).createIndex(new Index("tokenHash", Sort.Direction.ASC).unique());
         mongo.indexOps(TOKENS).createIndex(new Index("familyId", Sort.Direction.ASC));
         mongo.indexOps(TOKENS).createIndex(new Index("userId", Sort.Direction.ASC));
+        // Unique by _id already; declared so that the first-use check of rotate() ({_id, rotatedTimestamp: null})
+        // is an index lookup on the embedded MongoDB-wire server too, which walks an index only when a query names
+        // exactly its keys and would otherwise scan every token ever issued on each refresh.
+        mongo.indexOps(TOKENS).createIndex(new Index("_id", Sort.Direction.ASC).on("rotatedTimestamp",
+                Sort.Direction.ASC).unique().named("first_use"));
         mongo.indexOps(FAMILIES).createIndex(new Index("userId", Sort.Direction.ASC));
     }
 
