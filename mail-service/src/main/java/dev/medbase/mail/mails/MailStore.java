@@ -66,6 +66,10 @@ public class MailStore {
                 .named("mails_request"));
         indexes.createIndex(new Index().on("creation_timestamp", Sort.Direction.DESC).named("mails_created"));
         indexes.createIndex(new Index().on("lease_token", Sort.Direction.ASC).unique().sparse().named("mails_lease"));
+        // Unique by _id already; declared so that claiming a queued candidate ({_id, status, next_attempt_at}) is an
+        // index lookup on the embedded MongoDB-wire server too, which walks an index only for exactly its keys.
+        indexes.createIndex(new Index().on("_id", Sort.Direction.ASC).on("status", Sort.Direction.ASC)
+                .on("next_attempt_at", Sort.Direction.ASC).unique().named("mails_claim"));
     }
 
     /**
@@ -132,32 +136,62 @@ public class MailStore {
     }
 
     /**
-     * Atomically claims the mail that is due first — queued with {@code next_attempt_at <= now}, or being sent by a
-     * worker whose lease ran out — for {@code owner} until {@code now + lease}, with a fresh lease token that every
-     * later update of this attempt must present.
+     * Up to {@code max} mails due at {@code now}, due first first — queued with {@code next_attempt_at <= now}, or
+     * being sent by a worker whose lease ran out — as candidates for {@link #claim}: only the fields the claim
+     * compares. One query for a batch, because it is a scan of every mail on the embedded MongoDB-wire server (no
+     * range indexes there); the claims are then lookups by exact keys.
      */
-    public Optional<Document> claim(String owner, Instant now, java.time.Duration lease) {
+    public List<Document> due(Instant now, int max) {
         Date at = Date.from(now);
         Query due = new Query(new Criteria().orOperator(
                 where("status").is(QUEUED).and("next_attempt_at").lte(at),
                 where("status").is(SENDING).and("lease_until").lte(at)))
-                .with(Sort.by("next_attempt_at", "_id"));
+                .with(Sort.by("next_attempt_at", "_id")).limit(max);
+        due.fields().include("_id", "status", "next_attempt_at", "lease_token");
+        return mongo.find(due, Document.class, COLLECTION);
+    }
+
+    /**
+     * Claims a candidate of {@link #due} for {@code owner} until {@code now + lease}, with a fresh lease token that
+     * every later update of this attempt must present — if nobody changed it since it was read. Atomic on the mail:
+     * a queued candidate is matched by {@code _id} with its status and {@code next_attempt_at} as read (a claim or a
+     * rescheduled retry changes them); a candidate whose lease ran out is matched by its lease token, which every
+     * state change out of {@code sending} removes and {@link #confirm} replaces, so a stalled worker that extended its
+     * lease in the meantime keeps it.
+     *
+     * @return the claimed mail, empty when it changed since it was read (another worker has it, or it is done)
+     */
+    public Optional<Document> claim(Document candidate, String owner, Instant now, java.time.Duration lease) {
+        boolean queued = QUEUED.equals(candidate.getString("status"));
+        if (!queued && candidate.getString("lease_token") == null) {
+            return Optional.empty();
+        }
+        Query unchanged = queued
+                ? query(where("_id").is(candidate.get("_id")).and("status").is(QUEUED)
+                        .and("next_attempt_at").is(candidate.getDate("next_attempt_at")))
+                : query(where("lease_token").is(candidate.getString("lease_token")));
         Update claim = new Update().set("status", SENDING).set("lease_owner", owner)
                 .set("lease_token", new ObjectId().toHexString()).set("lease_until", Date.from(now.plus(lease)))
-                .inc("attempts", 1).set("update_timestamp", at);
-        return Optional.ofNullable(mongo.findAndModify(due, claim, FindAndModifyOptions.options().returnNew(true),
-                Document.class, COLLECTION));
+                .inc("attempts", 1).set("update_timestamp", Date.from(now));
+        return Optional.ofNullable(mongo.findAndModify(unchanged, claim,
+                FindAndModifyOptions.options().returnNew(true), Document.class, COLLECTION));
     }
 
     /**
      * Just before handing the mail to SMTP: confirms this claim still holds (nobody took over after a stalled
-     * worker's lease ran out) and extends the lease for the conversation. False: do not send. A lease that ran out
-     * but was not taken over may be extended: a takeover and this update are both atomic on the mail, so either the
-     * takeover came first (new token: no match here) or it no longer finds the lease run out.
+     * worker's lease ran out) and extends the lease for the conversation, under a new lease token that is written into
+     * {@code claimed} for the outcome. False: do not send. A lease that ran out but was not taken over may be
+     * extended: a takeover and this update are both atomic on the mail and both replace the token, so whichever
+     * comes second finds the token it read gone.
      */
     public boolean confirm(Document claimed, Instant now, java.time.Duration lease) {
-        return mongo.updateFirst(token(claimed), new Update().set("lease_until", Date.from(now.plus(lease))),
-                COLLECTION).getMatchedCount() == 1;
+        String next = new ObjectId().toHexString();
+        boolean held = mongo.updateFirst(token(claimed), new Update().set("lease_token", next)
+                .set("lease_until", Date.from(now.plus(lease))), COLLECTION).getMatchedCount() == 1;
+        if (held) {
+            claimed.put("lease_token", next);
+        }
+        return held;
     }
 
     /** Sent: the outbound copy (and any secret in it) is dropped. */

@@ -23,8 +23,8 @@ import dev.medbase.mail.MailProperties;
 import dev.medbase.platform.events.EventPublisher;
 
 /**
- * Sends queued mails over SMTP. Each worker thread repeatedly claims the mail due first ({@link MailStore#claim},
- * an atomic lease), confirms the lease right before the SMTP conversation, sends, and records the outcome with the
+ * Sends queued mails over SMTP. Each worker thread reads a batch of due mails and claims them one by one
+ * ({@link MailStore#claim}, an atomic lease), confirms the lease right before the SMTP conversation, sends, and records the outcome with the
  * lease token, so:
  * <ul>
  * <li>a mail is sent by one worker at a time, across threads and service replicas;</li>
@@ -46,6 +46,8 @@ import dev.medbase.platform.events.EventPublisher;
 public class MailWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(MailWorker.class);
+    /** Due mails read per query: a scan on the embedded MongoDB-wire server, so one per batch, not per mail. */
+    private static final int CANDIDATES = 50;
 
     private final MailStore store;
     private final SmtpTransport smtp;
@@ -74,17 +76,33 @@ public class MailWorker implements SmartLifecycle {
     /** Claims and delivers due mails until none is due. @return how many attempts were made */
     public int runOnce() {
         int attempts = 0;
-        Optional<Document> claimed;
-        while ((claimed = claim(owner)).isPresent()) {
-            deliver(claimed.get());
-            attempts++;
+        List<Document> candidates;
+        while (!(candidates = store.due(clock.instant(), CANDIDATES)).isEmpty()) {
+            int claimed = 0;
+            for (Document candidate : candidates) {
+                Optional<Document> mail = store.claim(candidate, owner, clock.instant(), settings.lease());
+                if (mail.isPresent()) {
+                    deliver(mail.get());
+                    claimed++;
+                }
+            }
+            attempts += claimed;
+            if (claimed == 0) {
+                break; // every candidate was taken by another worker meanwhile
+            }
         }
         return attempts;
     }
 
     /** Claims the mail due first for {@code owner} (tests use other owners to play a second worker). */
     public Optional<Document> claim(String owner) {
-        return store.claim(owner, clock.instant(), settings.lease());
+        for (Document candidate : store.due(clock.instant(), CANDIDATES)) {
+            Optional<Document> mail = store.claim(candidate, owner, clock.instant(), settings.lease());
+            if (mail.isPresent()) {
+                return mail;
+            }
+        }
+        return Optional.empty();
     }
 
     /** One attempt at a claimed mail. */

@@ -16,6 +16,7 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.devstack.infra.ReceivedMail;
@@ -196,6 +197,26 @@ class MailApiTest extends ApiTest {
         assertThat(worker.deliver(claimedByA)).isEqualTo(MailWorker.Outcome.LOST_LEASE);
         assertThat(TestSmtp.messages()).hasSize(1);
         assertThat(storedMail(id).getString("status")).isEqualTo("sent");
+    }
+
+    @Test
+    void aStaleCandidateIsNotClaimedOnceItsMailChanged(@Autowired MailStore store) {
+        String id = post("/mail/v1/", ADMIN, PLAIN).expect(200).get("id").asString();
+        Document queued = store.due(clock.instant(), 10).get(0);
+        Document claimedByA = worker.claim("worker-a").orElseThrow();
+        assertThat(store.claim(queued, "worker-b", clock.instant(), Duration.ofMinutes(1)))
+                .as("read as queued, claimed by A since").isEmpty();
+
+        // A stalls past its lease; B reads the mail as due for a takeover, but A extends its lease first
+        clock.advance(Duration.ofMinutes(2));
+        Document expired = store.due(clock.instant(), 10).get(0);
+        assertThat(expired.getObjectId("_id").toHexString()).isEqualTo(id);
+        assertThat(store.confirm(claimedByA, clock.instant(), Duration.ofMinutes(1))).isTrue();
+        assertThat(store.claim(expired, "worker-b", clock.instant(), Duration.ofMinutes(1))).isEmpty();
+        assertThat(worker.deliver(claimedByA)).isEqualTo(MailWorker.Outcome.SENT);
+        assertThat(worker.runOnce()).isZero();
+        assertThat(TestSmtp.messages()).hasSize(1);
+        assertThat(storedMail(id).getInteger("attempts")).isEqualTo(1);
     }
 
     @Test
