@@ -19,8 +19,11 @@ class OpenApiDocumentTest extends DataApiTest {
     @Test
     void documentsEveryEndpoint() {
         JsonNode doc = OpenApiDocs.assertDocumentsEveryEndpoint(context, port);
-        // documents, schemas and comments are free-form JSON trees: documented as any JSON, not as a Java bean
-        assertThat(OpenApiDocs.propertyNames(doc)).containsOnly("code", "name", "message", "page", "data", "total",
-                "offset", "limit");
+        // the controllers bind JSON trees; @ApiBody documents them with the wire shapes, all camelCase
+        OpenApiDocs.assertBodiesDescribed(doc);
+        assertThat(OpenApiDocs.schemaProperties(doc, "Document")).contains("userIds", "statusChangedTimestamp",
+                "data");
+        assertThat(OpenApiDocs.schemaProperties(doc, "AffectedRecords")).containsExactly("affectedRecords");
+        assertThat(OpenApiDocs.propertyNames(doc)).noneMatch(name -> name.contains("_"));
     }
 }

@@ -23,6 +23,7 @@ import dev.medbase.platform.rql.RqlPaging;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.rql.RqlTranslator;
 import dev.medbase.platform.security.Caller;
+import dev.medbase.platform.openapi.ApiBody;
 
 /**
  * {@code GET /data/v1/{schema}/documents/{id}/history{rql}} — a Medbase extension: the versions of a document, oldest
@@ -53,6 +54,7 @@ public class HistoryController {
         this.mongo = mongo;
     }
 
+    @ApiBody(page = HistoryDocs.HistoryEntry.class)
     @GetMapping({"", "/"})
     public PageEnvelope<Map<String, Object>> history(Caller caller, @PathVariable String schema,
                                                      @PathVariable String id, RqlQuery rql) {

@@ -24,12 +24,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Checks a service's OpenAPI document against its real controllers: fetched anonymously over HTTP (as the gateway
  * and Swagger UI fetch it), it must list every request mapping as path + method — except {@code /internal/**}, which
  * must not appear at all, the error path and springdoc's own endpoint — give every operation the ExH error
- * responses, and describe every JSON body: no request body or 2xx response body may be a free-form "any JSON" object
- * (what springdoc makes of a {@code JsonNode} or {@code Map}; see {@code ApiBody}), and every request body carries an
- * example, which {@link #requestExample} hands to the tests that send it to the real endpoint.
+ * responses. {@link #assertBodiesDescribed} checks that no JSON body is a free-form "any JSON" object (what springdoc
+ * makes of a {@code JsonNode} or {@code Map}; see {@code ApiBody}) and that every request body carries an example,
+ * which {@link #requestExample} hands to the tests that send it to the real endpoint.
  *
  * <pre>{@code
  * JsonNode doc = OpenApiDocs.assertDocumentsEveryEndpoint(context, port);
+ * OpenApiDocs.assertBodiesDescribed(doc);
  * assertThat(OpenApiDocs.schemaProperties(doc, "User")).contains("first_name");
  * }</pre>
  */
@@ -83,7 +84,6 @@ public final class OpenApiDocs {
         assertThat(withoutErrors).as("operations without the standard ExH error responses").isEmpty();
         assertThat(doc.path("components").path("schemas").path("ExhError").path("properties").propertyNames())
                 .containsExactlyInAnyOrder("code", "name", "message");
-        assertBodiesDescribed(doc);
         return doc;
     }
 
@@ -134,6 +134,27 @@ public final class OpenApiDocs {
         return example;
     }
 
+    /**
+     * Asserts that every key of a real 2xx JSON answer of an operation is a property its document names (unless the
+     * documented shape is open to more), e.g. after sending its {@link #requestExample}: proves the keys and casing.
+     */
+    public static void assertResponseDocumented(JsonNode doc, String method, String path, JsonNode answer) {
+        JsonNode responses = doc.path("paths").path(path).path(method.toLowerCase(Locale.ROOT)).path("responses");
+        JsonNode schema = null;
+        for (String status : responses.propertyNames()) {
+            if (status.startsWith("2")) {
+                schema = jsonMedia(resolve(doc, responses.path(status))).stream()
+                        .map(media -> resolve(doc, media.path("schema"))).findFirst().orElse(null);
+            }
+        }
+        assertThat(schema).as("documented 2xx JSON response of " + method + " " + path).isNotNull();
+        if (schema.path("additionalProperties").asBoolean(false) || schema.path("additionalProperties").isObject()) {
+            return;
+        }
+        assertThat(answer.propertyNames()).as("keys of the answer of " + method + " " + path + ": " + answer)
+                .isSubsetOf(schema.path("properties").propertyNames());
+    }
+
     private static List<JsonNode> jsonMedia(JsonNode body) {
         List<JsonNode> media = new ArrayList<>();
         body.path("content").properties().forEach(type -> {
@@ -177,8 +198,11 @@ public final class OpenApiDocs {
         }
         JsonNode properties = schema.path("properties");
         // a page envelope {page, data: [...]} is only described when its items are
-        return properties.size() > 0 && (!properties.has("data") || !properties.has("page")
-                || described(doc, properties.path("data")));
+        if (properties.has("page") && properties.has("data")) {
+            return described(doc, properties.path("data"));
+        }
+        // properties, or an example of a body that is free-form by nature (a document's own data)
+        return properties.size() > 0 || schema.has("example");
     }
 
     /** Follows a {@code $ref} into {@code components} (schemas, responses, request bodies). */
