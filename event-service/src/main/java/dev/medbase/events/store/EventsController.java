@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
+import dev.medbase.platform.openapi.ApiBody;
 
 /** {@code GET /events/v1/{rql}} and {@code POST /events/v1/} (contract §10). */
 @RestController
@@ -24,12 +25,14 @@ class EventsController {
         this.custom = custom;
     }
 
+    @ApiBody(page = EventDocs.Event.class)
     @GetMapping({"/events/v1", "/events/v1/"})
     PageEnvelope<Map<String, Object>> find(Caller caller, RqlQuery rql) {
         caller.requirePermission("VIEW_EVENTS");
         return events.find(rql);
     }
 
+    @ApiBody(request = EventDocs.NewEvent.class, response = EventDocs.Event.class)
     @PostMapping({"/events/v1", "/events/v1/"})
     Map<String, Object> create(Caller caller, @RequestBody(required = false) JsonNode body) {
         caller.requirePermission("CREATE_EVENTS");

@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
+import dev.medbase.platform.openapi.ApiBody;
 
 /** {@code GET /events/v1/subscriptions{rql}} and {@code POST /events/v1/subscriptions} (contract §10, NICE). */
 @RestController
@@ -22,12 +23,14 @@ class SubscriptionsController {
         this.subscriptions = subscriptions;
     }
 
+    @ApiBody(page = SubscriptionDocs.Subscription.class)
     @GetMapping({"/events/v1/subscriptions", "/events/v1/subscriptions/"})
     PageEnvelope<Map<String, Object>> find(Caller caller, RqlQuery rql) {
         caller.requirePermission("VIEW_SUBSCRIPTIONS");
         return subscriptions.find(rql);
     }
 
+    @ApiBody(request = SubscriptionDocs.NewSubscription.class, response = SubscriptionDocs.Subscription.class)
     @PostMapping({"/events/v1/subscriptions", "/events/v1/subscriptions/"})
     Map<String, Object> create(Caller caller, @RequestBody(required = false) JsonNode body) {
         caller.requirePermission("CREATE_SUBSCRIPTIONS");
