@@ -30,6 +30,8 @@ import dev.medbase.platform.rql.RqlPaging;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.rql.RqlTranslator;
 import dev.medbase.platform.security.Caller;
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 
 /**
  * {@code /mail/v1} (contract §11.1): send ({@code SEND_MAILS}, or a signed-in, activated user mailing only their
@@ -95,11 +97,13 @@ class MailController {
         this.store = store;
     }
 
+    @ApiBody(request = MailDocs.NewMail.class, response = MailDocs.Mail.class)
     @PostMapping("/mail/v1")
     Map<String, Object> send(Caller caller, HttpServletRequest request, @RequestBody(required = false) JsonNode body) {
         return mails.send(caller, bearer(request), body);
     }
 
+    @ApiBody(page = MailDocs.Mail.class)
     @GetMapping("/mail/v1")
     PageEnvelope<Map<String, Object>> find(Caller caller, RqlQuery rql) {
         caller.requirePermission("VIEW_MAILS");
@@ -110,6 +114,7 @@ class MailController {
         return RqlPaging.find(store.mongo(), query, rql, Document.class, MailStore.COLLECTION, MailViews::mail);
     }
 
+    @ApiBody(page = MailDocs.QueuedMail.class)
     @GetMapping("/mail/v1/queued")
     PageEnvelope<Map<String, Object>> queued(Caller caller, RqlQuery rql) {
         caller.requirePermission("VIEW_MAILS");
@@ -121,6 +126,7 @@ class MailController {
         return RqlPaging.find(store.mongo(), query, rql, Document.class, MailStore.COLLECTION, MailViews::queued);
     }
 
+    @ApiBody(response = AffectedRecordsDoc.class)
     @GetMapping("/mail/v1/{trackingHash}/open")
     ResponseEntity<?> open(@PathVariable String trackingHash, HttpServletRequest request) {
         long views = trackingHash.matches("^[0-9a-f]{40}$") ? store.countOpen(trackingHash) : 0;
@@ -131,6 +137,7 @@ class MailController {
         return ResponseEntity.ok().contentType(MediaType.IMAGE_GIF).cacheControl(CacheControl.noStore()).body(PIXEL);
     }
 
+    @ApiBody(response = AffectedRecordsDoc.class)
     @DeleteMapping("/mail/v1/{mailId}")
     Map<String, Object> delete(Caller caller, @PathVariable String mailId) {
         caller.requirePermission("DELETE_MAILS");

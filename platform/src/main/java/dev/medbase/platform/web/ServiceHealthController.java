@@ -29,7 +29,7 @@ public class ServiceHealthController {
     }
 
     @Schema(name = "Health", example = "{\"status\": \"UP\"}")
-    record Health(String status) {}
+    public record Health(String status) {}
 
     @ApiBody(response = Health.class)
     @GetMapping({"${medbase.service.prefix}/health", "${medbase.service.prefix}/health/"})
