@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.medbase.platform.security.Caller;
 import dev.medbase.users.permissions.Permission;
+import dev.medbase.platform.openapi.ApiBody;
 
 /** {@code /users/v1/settings/verification} and {@code /users/v1/email_templates} (contract §6.2 rows 26–29). */
 @RestController
@@ -40,6 +41,7 @@ class SettingsController {
         return settings.emailTemplates();
     }
 
+    @ApiBody(request = EmailTemplates.class)
     @PutMapping("/email_templates")
     EmailTemplates updateEmailTemplates(Caller caller, @RequestBody Map<String, Object> body) {
         caller.requirePermission(Permission.UPDATE_USER_SERVICE_EMAIL_TEMPLATES.name());
