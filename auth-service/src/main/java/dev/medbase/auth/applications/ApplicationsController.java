@@ -16,6 +16,7 @@ import dev.medbase.platform.error.ExhException;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
+import dev.medbase.platform.openapi.ApiBody;
 
 /**
  * {@code /auth/v2/applications} (contract §5.2, permissions Appendix A). Adding a version takes
@@ -40,6 +41,7 @@ class ApplicationsController {
         return applications.create(body);
     }
 
+    @ApiBody(page = Application.class)
     @GetMapping({"", "/"})
     PageEnvelope<Object> find(Caller caller, RqlQuery rql) {
         caller.requireUser();
