@@ -7,8 +7,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import tools.jackson.databind.JsonNode;
 
-import dev.medbase.platform.testing.OpenApiDocs;
 import dev.medbase.data.testing.DataApiTest;
+import dev.medbase.platform.testing.OpenApiDocs;
 
 /** data-service's OpenAPI document (what Swagger UI shows through the gateway): every endpoint, in the wire casing. */
 class OpenApiDocumentTest extends DataApiTest {

@@ -13,10 +13,10 @@ import dev.medbase.auth.support.AffectedRecords;
 import dev.medbase.auth.support.Ids;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
-import dev.medbase.platform.openapi.ApiBody;
 
 /**
  * {@code /auth/v2/applications} (contract §5.2, permissions Appendix A). Adding a version takes

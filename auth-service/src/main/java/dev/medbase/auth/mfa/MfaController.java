@@ -13,8 +13,8 @@ import dev.medbase.auth.support.AffectedRecords;
 import dev.medbase.auth.support.Ids;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
-import dev.medbase.platform.security.Caller;
 import dev.medbase.platform.openapi.ApiBody;
+import dev.medbase.platform.security.Caller;
 
 /**
  * {@code POST /auth/v2/confirmPresence} and {@code /auth/v2/mfa/users/{userId}/**} (contract §5.4). Own settings, or

@@ -21,10 +21,10 @@ import dev.medbase.auth.tokens.AccessTokens;
 import dev.medbase.auth.users.UserService;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
-import dev.medbase.platform.openapi.ApiBody;
 
 /**
  * {@code /auth/v2/oauth1/*} (contract §5.3) and the gateway's internal OAuth1 seam.

@@ -23,10 +23,10 @@ import dev.medbase.auth.tokens.Sessions;
 import dev.medbase.auth.tokens.TokenResponse;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
-import dev.medbase.platform.openapi.ApiBody;
 
 /**
  * {@code /auth/v2/oidc/*} (contract §5.6). Providers by id for management ({@code CREATE_OIDC_PROVIDER},

@@ -12,11 +12,11 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
-import dev.medbase.platform.openapi.AffectedRecordsDoc;
-import dev.medbase.platform.openapi.ApiBody;
 
 /** Comments on a document, §7.5 #32–35. */
 @RestController

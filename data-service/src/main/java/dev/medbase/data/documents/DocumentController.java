@@ -16,11 +16,11 @@ import tools.jackson.databind.JsonNode;
 
 import dev.medbase.data.DataProperties;
 import dev.medbase.data.schemas.CompiledSchema;
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
-import dev.medbase.platform.openapi.AffectedRecordsDoc;
-import dev.medbase.platform.openapi.ApiBody;
 
 /** Documents of a schema, §7.5 #19–31. RQL (lists, preconditions) is the raw query string. */
 @RestController

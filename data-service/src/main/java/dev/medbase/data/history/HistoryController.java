@@ -17,13 +17,13 @@ import dev.medbase.data.schemas.Schema;
 import dev.medbase.data.schemas.SchemaStore;
 import dev.medbase.data.support.QueryTimeouts;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.FieldType;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlPaging;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.rql.RqlTranslator;
 import dev.medbase.platform.security.Caller;
-import dev.medbase.platform.openapi.ApiBody;
 
 /**
  * {@code GET /data/v1/{schema}/documents/{id}/history{rql}} — a Medbase extension: the versions of a document, oldest

@@ -12,11 +12,11 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
-import dev.medbase.platform.openapi.AffectedRecordsDoc;
-import dev.medbase.platform.openapi.ApiBody;
 
 /** Schemas and their sub-resources, §7.5 #1–18. {@code {schema}} is the schema id or name. */
 @RestController

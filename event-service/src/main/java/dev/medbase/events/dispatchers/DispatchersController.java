@@ -11,11 +11,11 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
-import dev.medbase.platform.openapi.AffectedRecordsDoc;
-import dev.medbase.platform.openapi.ApiBody;
 
 /**
  * {@code /dispatchers/v1} as the SDK's {@code exh.dispatchers} and {@code exh.dispatchers.actions} call it: bodies

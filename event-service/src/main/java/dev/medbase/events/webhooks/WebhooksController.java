@@ -12,10 +12,10 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.events.web.Bson;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
-import dev.medbase.platform.openapi.ApiBody;
 
 /**
  * Webhooks, a Medbase extension under {@code /events/v1/webhooks} (snake_case and epoch-ms timestamps like the rest

@@ -29,11 +29,11 @@ import dev.medbase.files.storage.BlobStore;
 import dev.medbase.files.storage.StorageException;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
-import dev.medbase.platform.openapi.AffectedRecordsDoc;
-import dev.medbase.platform.openapi.ApiBody;
 
 /** The ten endpoints of contract §8 but the two settings calls ({@link dev.medbase.files.settings}). */
 @RestController

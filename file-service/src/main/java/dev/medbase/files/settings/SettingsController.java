@@ -12,9 +12,9 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.medbase.files.files.Iso;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
-import dev.medbase.platform.security.Caller;
 import dev.medbase.platform.openapi.AffectedRecordsDoc;
 import dev.medbase.platform.openapi.ApiBody;
+import dev.medbase.platform.security.Caller;
 
 /** {@code /files/v1/settings} (mapped before {@code /files/v1/{token}}: a literal segment wins, contract §2.10). */
 @RestController

@@ -5,6 +5,8 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 import java.util.List;
 import java.util.Map;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.query.Query;
@@ -24,14 +26,14 @@ import dev.medbase.mail.web.Body;
 import dev.medbase.mail.web.Wire;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.FieldType;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlPaging;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.rql.RqlTranslator;
 import dev.medbase.platform.security.Caller;
-import dev.medbase.platform.openapi.AffectedRecordsDoc;
-import dev.medbase.platform.openapi.ApiBody;
 
 /**
  * {@code /mail/v1} (contract §11.1): send ({@code SEND_MAILS}, or a signed-in, activated user mailing only their
@@ -127,6 +129,9 @@ class MailController {
     }
 
     @ApiBody(response = AffectedRecordsDoc.class)
+    @ApiResponse(responseCode = "200", description = "A 1×1 GIF, or the views so far when the caller accepts JSON",
+            content = {@Content(mediaType = MediaType.IMAGE_GIF_VALUE),
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE)})
     @GetMapping("/mail/v1/{trackingHash}/open")
     ResponseEntity<?> open(@PathVariable String trackingHash, HttpServletRequest request) {
         long views = trackingHash.matches("^[0-9a-f]{40}$") ? store.countOpen(trackingHash) : 0;

@@ -10,17 +10,18 @@ import java.lang.annotation.Target;
  * Documents the JSON bodies of an endpoint that binds or returns a free-form tree ({@code JsonNode},
  * {@code Map<String, Object>}) — which springdoc can only show as "any JSON" — with documentation-only records of the
  * real wire shape. The records never bind anything: the controller keeps its signature, so nothing changes at runtime.
- * Put a realistic example on each record with {@code @Schema(example = "…")}; the services' tests send the request
- * examples to the real endpoints.
+ * Put a realistic example on each request record with {@code @Schema(example = "…")}; the services' tests send them
+ * to the real endpoints. When the controller reads the raw request (no {@code @RequestBody}), the request body is
+ * added as JSON.
  *
  * <pre>{@code
- * @ApiBody(request = DocumentDocs.NewDocument.class, response = DocumentDocs.Document.class)
- * @PostMapping("/{schema}/documents")
- * Map<String, Object> create(Caller caller, @PathVariable String schema, @RequestBody JsonNode body) { … }
+ * @ApiBody(request = CommentDocs.CommentText.class, response = CommentDocs.Comment.class)
+ * @PostMapping({"", "/"})
+ * Map<String, Object> create(Caller caller, …, @RequestBody(required = false) JsonNode body) { … }
  *
- * @ApiBody(page = DocumentDocs.Document.class)   // {"page": {…}, "data": [Document, …]}
- * @GetMapping("/{schema}/documents")
- * PageEnvelope<Map<String, Object>> list(Caller caller, @PathVariable String schema, RqlQuery rql) { … }
+ * @ApiBody(page = CommentDocs.Comment.class)   // {"page": {…}, "data": [Comment, …]}
+ * @GetMapping({"", "/"})
+ * PageEnvelope<Map<String, Object>> list(Caller caller, …, RqlQuery rql) { … }
  * }</pre>
  */
 @Documented

@@ -13,10 +13,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
-import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.tasks.queue.TaskDocs;
 
 @RestController

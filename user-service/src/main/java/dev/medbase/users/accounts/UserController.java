@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
@@ -17,7 +18,6 @@ import dev.medbase.users.verification.VerificationMode;
 import dev.medbase.users.web.AffectedRecords;
 import dev.medbase.users.web.Fields;
 import dev.medbase.users.web.Ids;
-import dev.medbase.platform.openapi.ApiBody;
 
 /**
  * Users (contract §6.2 rows 1–6, 18, 21–23). Static segments ({@code /me}, {@code /password}, …) are mapped by other

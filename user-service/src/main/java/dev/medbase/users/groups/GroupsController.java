@@ -16,14 +16,14 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
+import dev.medbase.users.accounts.User;
 import dev.medbase.users.web.AffectedRecords;
 import dev.medbase.users.web.Fields;
 import dev.medbase.users.web.Ids;
-import dev.medbase.platform.openapi.ApiBody;
-import dev.medbase.users.accounts.User;
 
 /** Groups: group roles, staff and patient enlistments, patient and staff lists (contract §6.2 rows 7, 8, 19, 20, 45–54). */
 @RestController

@@ -8,9 +8,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.security.Caller;
 import dev.medbase.users.permissions.Permission;
-import dev.medbase.platform.openapi.ApiBody;
 
 /** {@code /users/v1/settings/verification} and {@code /users/v1/email_templates} (contract §6.2 rows 26–29). */
 @RestController
