@@ -18,6 +18,7 @@ class OpenApiDocumentTest extends AuthIntegrationTest {
     @Test
     void documentsEveryEndpointInCamelCaseButTheTokenEndpoint() {
         JsonNode doc = OpenApiDocs.assertDocumentsEveryEndpoint(context, port);
+        OpenApiDocs.assertBodiesDescribed(doc);
         assertThat(OpenApiDocs.schemaProperties(doc, "Application")).contains("redirectUris", "creationTimestamp");
         // the OAuth2 token endpoint answers in snake_case, as RFC 6749 and ExH do
         assertThat(OpenApiDocs.schemaProperties(doc, "TokenResponse")).contains("access_token", "refresh_token");

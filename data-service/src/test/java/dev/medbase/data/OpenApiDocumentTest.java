@@ -7,8 +7,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import tools.jackson.databind.JsonNode;
 
-import dev.medbase.platform.testing.OpenApiDocs;
 import dev.medbase.data.testing.DataApiTest;
+import dev.medbase.platform.testing.OpenApiDocs;
 
 /** data-service's OpenAPI document (what Swagger UI shows through the gateway): every endpoint, in the wire casing. */
 class OpenApiDocumentTest extends DataApiTest {
@@ -19,8 +19,11 @@ class OpenApiDocumentTest extends DataApiTest {
     @Test
     void documentsEveryEndpoint() {
         JsonNode doc = OpenApiDocs.assertDocumentsEveryEndpoint(context, port);
-        // documents, schemas and comments are free-form JSON trees: documented as any JSON, not as a Java bean
-        assertThat(OpenApiDocs.propertyNames(doc)).containsOnly("code", "name", "message", "page", "data", "total",
-                "offset", "limit");
+        // the controllers bind JSON trees; @ApiBody documents them with the wire shapes, all camelCase
+        OpenApiDocs.assertBodiesDescribed(doc);
+        assertThat(OpenApiDocs.schemaProperties(doc, "Document")).contains("userIds", "statusChangedTimestamp",
+                "data");
+        assertThat(OpenApiDocs.schemaProperties(doc, "AffectedRecords")).containsExactly("affectedRecords");
+        assertThat(OpenApiDocs.propertyNames(doc)).noneMatch(name -> name.contains("_"));
     }
 }

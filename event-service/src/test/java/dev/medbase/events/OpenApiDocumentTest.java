@@ -18,7 +18,12 @@ class OpenApiDocumentTest extends EventServiceTest {
     @Test
     void documentsEveryEndpoint() {
         JsonNode doc = OpenApiDocs.assertDocumentsEveryEndpoint(context, port);
-        // events, dispatchers and webhooks are free-form JSON trees: documented as any JSON, not as Java beans
+        // the controllers bind JSON trees; @ApiBody documents them with the wire shapes: snake_case events,
+        // subscriptions and webhooks, camelCase dispatchers
+        OpenApiDocs.assertBodiesDescribed(doc);
+        assertThat(OpenApiDocs.schemaProperties(doc, "Event")).contains("creation_timestamp");
+        assertThat(OpenApiDocs.schemaProperties(doc, "Webhook")).contains("event_types");
+        assertThat(OpenApiDocs.schemaProperties(doc, "Dispatcher")).contains("eventType", "creationTimestamp");
         assertThat(OpenApiDocs.propertyNames(doc)).doesNotContain("nodeType", "timeout");
         assertThat(doc.path("paths").propertyNames()).contains("/events/v1/", "/dispatchers/v1/");
     }

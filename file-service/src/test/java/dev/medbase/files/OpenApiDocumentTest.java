@@ -27,6 +27,7 @@ class OpenApiDocumentTest extends FilesTestBase {
     @Test
     void documentsEveryEndpointInCamelCase() {
         JsonNode doc = OpenApiDocs.assertDocumentsEveryEndpoint(context, port);
+        OpenApiDocs.assertBodiesDescribed(doc);
         assertThat(OpenApiDocs.schemaProperties(doc, "FileDetails")).contains("creatorId", "mimetype",
                 "creationTimestamp");
         assertThat(OpenApiDocs.propertyNames(doc)).noneMatch(name -> name.contains("_"));

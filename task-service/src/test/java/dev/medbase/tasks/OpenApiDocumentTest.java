@@ -19,7 +19,9 @@ class OpenApiDocumentTest extends TaskApiTest {
     @Test
     void documentsEveryEndpoint() {
         JsonNode doc = OpenApiDocs.assertDocumentsEveryEndpoint(context, port);
-        // functions, tasks and schedules are free-form JSON trees: documented as any JSON, not as a Java bean
+        // the controllers bind JSON trees; @ApiBody documents them with the wire shapes, all camelCase
+        OpenApiDocs.assertBodiesDescribed(doc);
+        assertThat(OpenApiDocs.schemaProperties(doc, "Task")).contains("functionName", "statusChangedTimestamp");
         assertThat(OpenApiDocs.propertyNames(doc)).noneMatch(name -> name.contains("_"))
                 .doesNotContain("nodeType");
     }

@@ -19,6 +19,7 @@ class OpenApiDocumentTest extends ApiTest {
     @Test
     void documentsEveryEndpointInSnakeCase() {
         JsonNode doc = OpenApiDocs.assertDocumentsEveryEndpoint(context, port);
+        OpenApiDocs.assertBodiesDescribed(doc);
         assertThat(OpenApiDocs.schemaProperties(doc, "User")).contains("first_name", "phone_number", "time_zone");
         assertThat(OpenApiDocs.schemaProperties(doc, "AffectedRecords")).containsExactly("records_affected");
         assertThat(OpenApiDocs.propertyNames(doc)).noneMatch(name -> name.matches(".*[a-z][A-Z].*"));

@@ -8,6 +8,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
@@ -47,12 +48,21 @@ public class Applications {
     public record Client(String applicationId, String versionId, String clientId, boolean confidential,
             List<String> redirectUris) {}
 
+    // schema names: "CreateRequest" alone would clash with the authorizations' one in the OpenAPI document
+    @Schema(name = "NewApplication", example = """
+            {"type": "oauth2", "name": "Patient app", "description": "The iOS and Android patient app",
+             "redirectUris": ["https://app.example.com/callback"], "confidential": false}""")
     record CreateRequest(String type, String name, String description, String logo, List<String> redirectUris,
             Boolean confidential) {}
 
+    @Schema(name = "ApplicationChanges", description = "type must be the application's current type", example = """
+            {"type": "oauth2", "description": "The patient app (iOS, Android and web)",
+             "redirectUris": ["https://app.example.com/callback", "https://web.example.com/callback"]}""")
     record UpdateRequest(String type, String name, String description, String logo, List<String> redirectUris,
             Boolean confidential) {}
 
+    @Schema(name = "NewApplicationVersion", example = """
+            {"name": "v2"}""")
     record VersionRequest(String name) {}
 
     private final MongoTemplate mongo;

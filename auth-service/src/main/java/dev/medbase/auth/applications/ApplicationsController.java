@@ -13,6 +13,7 @@ import dev.medbase.auth.support.AffectedRecords;
 import dev.medbase.auth.support.Ids;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
@@ -40,6 +41,7 @@ class ApplicationsController {
         return applications.create(body);
     }
 
+    @ApiBody(page = Application.class)
     @GetMapping({"", "/"})
     PageEnvelope<Object> find(Caller caller, RqlQuery rql) {
         caller.requireUser();

@@ -8,6 +8,7 @@ import java.util.Date;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
@@ -57,6 +58,10 @@ public class Authorizations {
     private static final Pattern PKCE = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
     private static final int MAX_TEXT = 1024;
 
+    @Schema(name = "NewAuthorization", example = """
+            {"responseType": "code", "clientId": "d2c9d8a3b41f4e5f", "redirectUri": "https://app.example.com/callback",
+             "state": "b1a2c3d4", "codeChallenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+             "codeChallengeMethod": "S256"}""")
     record CreateRequest(String responseType, String clientId, String redirectUri, String state, String scope,
             String codeChallenge, String codeChallengeMethod) {}
 

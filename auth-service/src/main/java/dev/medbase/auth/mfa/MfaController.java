@@ -13,6 +13,7 @@ import dev.medbase.auth.support.AffectedRecords;
 import dev.medbase.auth.support.Ids;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.security.Caller;
 
 /**
@@ -31,18 +32,21 @@ class MfaController {
         this.presence = presence;
     }
 
+    @ApiBody(request = MfaDocs.PresenceRequest.class, response = MfaDocs.PresenceToken.class)
     @PostMapping({"/auth/v2/confirmPresence", "/auth/v2/confirmPresence/"})
     Map<String, Object> confirmPresence(Caller caller, @RequestBody(required = false) Map<String, Object> body) {
         caller.requireUser();
         return presence.confirm(caller.userId(), string(body, "password", true));
     }
 
+    @ApiBody(response = MfaDocs.Setting.class)
     @GetMapping("/auth/v2/mfa/users/{userId}")
     Map<String, Object> get(Caller caller, @PathVariable String userId) {
         String id = subject(caller, userId, "VIEW_USER_MFA_SETTINGS");
         return settings.view(id);
     }
 
+    @ApiBody(request = MfaDocs.Presence.class)
     @PostMapping("/auth/v2/mfa/users/{userId}/enable")
     AffectedRecords enable(Caller caller, @PathVariable String userId,
             @RequestBody(required = false) Map<String, Object> body) {
@@ -50,6 +54,7 @@ class MfaController {
         return new AffectedRecords(settings.setEnabled(id, true));
     }
 
+    @ApiBody(request = MfaDocs.Presence.class)
     @PostMapping("/auth/v2/mfa/users/{userId}/disable")
     AffectedRecords disable(Caller caller, @PathVariable String userId,
             @RequestBody(required = false) Map<String, Object> body) {
@@ -57,6 +62,7 @@ class MfaController {
         return new AffectedRecords(settings.setEnabled(id, false));
     }
 
+    @ApiBody(request = MfaDocs.NewMethod.class, response = MfaDocs.Method.class)
     @PostMapping("/auth/v2/mfa/users/{userId}/methods")
     Map<String, Object> addMethod(Caller caller, @PathVariable String userId,
             @RequestBody(required = false) Map<String, Object> body) {
@@ -70,6 +76,7 @@ class MfaController {
         return settings.addMethod(id, type, name, tags, id);
     }
 
+    @ApiBody(request = MfaDocs.Verification.class, response = MfaDocs.Verified.class)
     @PostMapping("/auth/v2/mfa/users/{userId}/methods/{methodId}/verification/confirm")
     Map<String, Object> confirm(Caller caller, @PathVariable String userId, @PathVariable String methodId,
             @RequestBody(required = false) Map<String, Object> body) {
@@ -78,6 +85,7 @@ class MfaController {
         return Map.of("description", settings.confirmVerification(id, Ids.parse(methodId).toHexString(), code));
     }
 
+    @ApiBody(request = MfaDocs.Presence.class)
     @PostMapping("/auth/v2/mfa/users/{userId}/methods/{methodId}/remove")
     AffectedRecords remove(Caller caller, @PathVariable String userId, @PathVariable String methodId,
             @RequestBody(required = false) Map<String, Object> body) {

@@ -21,6 +21,7 @@ import dev.medbase.auth.tokens.AccessTokens;
 import dev.medbase.auth.users.UserService;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
@@ -60,6 +61,7 @@ class OAuth1Controller {
         this.properties = properties;
     }
 
+    @ApiBody(request = OAuth1Docs.Login.class, response = OAuth1Docs.OAuth1Token.class)
     @PostMapping({"/auth/v2/oauth1/tokens", "/auth/v2/oauth1/tokens/"})
     Map<String, Object> login(HttpServletRequest request, @RequestBody(required = false) Map<String, Object> body) {
         OAuth1Verifier.Verified app = consumer(request);
@@ -73,6 +75,7 @@ class OAuth1Controller {
         return tokens.issue(userId, app.applicationId());
     }
 
+    @ApiBody(request = OAuth1Docs.MfaConfirmation.class, response = OAuth1Docs.OAuth1Token.class)
     @PostMapping({"/auth/v2/oauth1/tokens/mfa", "/auth/v2/oauth1/tokens/mfa/"})
     Map<String, Object> confirmMfa(HttpServletRequest request,
             @RequestBody(required = false) Map<String, Object> body) {
@@ -83,6 +86,7 @@ class OAuth1Controller {
         return tokens.issue(mfa.complete(token, methodId, code, app.applicationId()), app.applicationId());
     }
 
+    @ApiBody(request = OAuth1Docs.SsoConsumption.class, response = OAuth1Docs.OAuth1Token.class)
     @PostMapping({"/auth/v2/oauth1/ssoTokens/consume", "/auth/v2/oauth1/ssoTokens/consume/"})
     Map<String, Object> consumeSso(HttpServletRequest request,
             @RequestBody(required = false) Map<String, Object> body) {
@@ -90,12 +94,14 @@ class OAuth1Controller {
         return tokens.issue(tokens.consumeSso(string(body, "ssoToken")), app.applicationId());
     }
 
+    @ApiBody(response = OAuth1Docs.SsoToken.class)
     @PostMapping({"/auth/v2/oauth1/ssoTokens/generate", "/auth/v2/oauth1/ssoTokens/generate/"})
     Map<String, Object> generateSso(Caller caller) {
         caller.requireUser();
         return tokens.generateSso(caller.userId(), caller.applicationId());
     }
 
+    @ApiBody(page = OAuth1Docs.OAuth1Token.class)
     @GetMapping({"/auth/v2/oauth1/tokens", "/auth/v2/oauth1/tokens/"})
     PageEnvelope<Map<String, Object>> find(Caller caller, RqlQuery rql) {
         caller.requireUser();

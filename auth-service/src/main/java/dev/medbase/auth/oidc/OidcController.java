@@ -23,6 +23,7 @@ import dev.medbase.auth.tokens.Sessions;
 import dev.medbase.auth.tokens.TokenResponse;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
@@ -53,18 +54,21 @@ class OidcController {
         this.presence = presence;
     }
 
+    @ApiBody(request = OidcDocs.NewProvider.class, response = OidcDocs.Provider.class)
     @PostMapping({"/auth/v2/oidc/providers", "/auth/v2/oidc/providers/"})
     Map<String, Object> create(Caller caller, @RequestBody(required = false) Map<String, Object> body) {
         caller.requirePermission("CREATE_OIDC_PROVIDER");
         return providers.create(body);
     }
 
+    @ApiBody(page = OidcDocs.Provider.class)
     @GetMapping({"/auth/v2/oidc/providers", "/auth/v2/oidc/providers/"})
     PageEnvelope<Map<String, Object>> find(Caller caller, RqlQuery rql) {
         caller.requirePermission("VIEW_OIDC_PROVIDERS");
         return providers.find(rql);
     }
 
+    @ApiBody(request = OidcDocs.ProviderChanges.class)
     @PutMapping("/auth/v2/oidc/providers/{id}")
     AffectedRecords update(Caller caller, @PathVariable String id,
             @RequestBody(required = false) Map<String, Object> body) {
@@ -90,6 +94,7 @@ class OidcController {
         return new AffectedRecords(providers.setEnabled(Ids.parse(id), false));
     }
 
+    @ApiBody(request = OidcDocs.AuthenticationUrlRequest.class, response = OidcDocs.AuthenticationUrl.class)
     @PostMapping("/auth/v2/oidc/providers/{name}/generateAuthenticationUrl")
     Map<String, Object> authenticationUrl(@PathVariable String name,
             @RequestBody(required = false) Map<String, Object> body) {
@@ -100,6 +105,7 @@ class OidcController {
         return Map.of("authenticationUrl", login.authenticationUrl(name, (String) state));
     }
 
+    @ApiBody(request = OidcDocs.OidcLogin.class)
     @PostMapping("/auth/v2/oidc/providers/{name}/oAuth2Login")
     ResponseEntity<TokenResponse> oAuth2Login(@PathVariable String name,
             @RequestHeader(value = "Authorization", required = false) String authorization,
@@ -124,6 +130,7 @@ class OidcController {
     }
 
     /** Links the caller (presence token: their password, recently) to a provider account. */
+    @ApiBody(request = OidcDocs.Link.class)
     @PostMapping("/auth/v2/oidc/providers/{name}/link")
     AffectedRecords link(Caller caller, @PathVariable String name,
             @RequestBody(required = false) Map<String, Object> body) {
@@ -149,6 +156,7 @@ class OidcController {
         return new AffectedRecords(1);
     }
 
+    @ApiBody(page = OidcDocs.LoginAttempt.class)
     @GetMapping({"/auth/v2/oidc/loginAttempts", "/auth/v2/oidc/loginAttempts/"})
     PageEnvelope<Map<String, Object>> attempts(Caller caller, RqlQuery rql) {
         caller.requirePermission("VIEW_OIDC_LOGIN_ATTEMPTS");

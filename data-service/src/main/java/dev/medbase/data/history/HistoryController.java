@@ -17,6 +17,7 @@ import dev.medbase.data.schemas.Schema;
 import dev.medbase.data.schemas.SchemaStore;
 import dev.medbase.data.support.QueryTimeouts;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.FieldType;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlPaging;
@@ -53,6 +54,7 @@ public class HistoryController {
         this.mongo = mongo;
     }
 
+    @ApiBody(page = HistoryDocs.HistoryEntry.class)
     @GetMapping({"", "/"})
     public PageEnvelope<Map<String, Object>> history(Caller caller, @PathVariable String schema,
                                                      @PathVariable String id, RqlQuery rql) {

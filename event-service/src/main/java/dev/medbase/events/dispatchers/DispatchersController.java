@@ -11,6 +11,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
@@ -29,18 +31,21 @@ class DispatchersController {
         this.dispatchers = dispatchers;
     }
 
+    @ApiBody(page = DispatcherDocs.Dispatcher.class)
     @GetMapping({"/dispatchers/v1", "/dispatchers/v1/"})
     PageEnvelope<Map<String, Object>> find(Caller caller, RqlQuery rql) {
         caller.requirePermission("VIEW_DISPATCHERS");
         return dispatchers.find(rql);
     }
 
+    @ApiBody(request = DispatcherDocs.NewDispatcher.class, response = DispatcherDocs.Dispatcher.class)
     @PostMapping({"/dispatchers/v1", "/dispatchers/v1/"})
     Map<String, Object> create(Caller caller, @RequestBody(required = false) JsonNode body) {
         caller.requirePermission("CREATE_DISPATCHERS");
         return dispatchers.create(body);
     }
 
+    @ApiBody(request = DispatcherDocs.DispatcherChanges.class, response = AffectedRecordsDoc.class)
     @PutMapping("/dispatchers/v1/{dispatcherId}")
     Map<String, Object> update(Caller caller, @PathVariable String dispatcherId,
                                @RequestBody(required = false) JsonNode body) {
@@ -48,12 +53,14 @@ class DispatchersController {
         return dispatchers.update(dispatcherId, body);
     }
 
+    @ApiBody(response = AffectedRecordsDoc.class)
     @DeleteMapping("/dispatchers/v1/{dispatcherId}")
     Map<String, Object> delete(Caller caller, @PathVariable String dispatcherId) {
         caller.requirePermission("DELETE_DISPATCHERS");
         return dispatchers.delete(dispatcherId);
     }
 
+    @ApiBody(request = DispatcherDocs.Action.class, response = DispatcherDocs.Action.class)
     @PostMapping("/dispatchers/v1/{dispatcherId}/actions")
     Map<String, Object> addAction(Caller caller, @PathVariable String dispatcherId,
                                   @RequestBody(required = false) JsonNode body) {
@@ -61,6 +68,7 @@ class DispatchersController {
         return dispatchers.addAction(dispatcherId, body);
     }
 
+    @ApiBody(request = DispatcherDocs.Action.class, response = AffectedRecordsDoc.class)
     @PutMapping("/dispatchers/v1/{dispatcherId}/actions/{actionId}")
     Map<String, Object> updateAction(Caller caller, @PathVariable String dispatcherId, @PathVariable String actionId,
                                      @RequestBody(required = false) JsonNode body) {
@@ -68,6 +76,7 @@ class DispatchersController {
         return dispatchers.updateAction(dispatcherId, actionId, body);
     }
 
+    @ApiBody(response = AffectedRecordsDoc.class)
     @DeleteMapping("/dispatchers/v1/{dispatcherId}/actions/{actionId}")
     Map<String, Object> removeAction(Caller caller, @PathVariable String dispatcherId,
                                      @PathVariable String actionId) {

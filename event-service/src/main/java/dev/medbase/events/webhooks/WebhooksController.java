@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.events.web.Bson;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
@@ -34,18 +35,21 @@ class WebhooksController {
         this.workers = workers;
     }
 
+    @ApiBody(page = WebhookDocs.Webhook.class)
     @GetMapping({"/events/v1/webhooks", "/events/v1/webhooks/"})
     PageEnvelope<Map<String, Object>> find(Caller caller, RqlQuery rql) {
         caller.requirePermission("VIEW_WEBHOOKS");
         return webhooks.find(rql);
     }
 
+    @ApiBody(request = WebhookDocs.NewWebhook.class, response = WebhookDocs.Webhook.class)
     @PostMapping({"/events/v1/webhooks", "/events/v1/webhooks/"})
     Map<String, Object> create(Caller caller, @RequestBody(required = false) JsonNode body) {
         caller.requirePermission("CREATE_WEBHOOKS");
         return webhooks.create(body);
     }
 
+    @ApiBody(request = WebhookDocs.WebhookChanges.class, response = WebhookDocs.Webhook.class)
     @PutMapping("/events/v1/webhooks/{webhookId}")
     Map<String, Object> update(Caller caller, @PathVariable String webhookId,
                                @RequestBody(required = false) JsonNode body) {
@@ -55,24 +59,28 @@ class WebhooksController {
         return updated;
     }
 
+    @ApiBody(response = WebhookDocs.RecordsAffected.class)
     @DeleteMapping("/events/v1/webhooks/{webhookId}")
     Map<String, Object> delete(Caller caller, @PathVariable String webhookId) {
         caller.requirePermission("DELETE_WEBHOOKS");
         return webhooks.delete(webhookId);
     }
 
+    @ApiBody(response = WebhookDocs.Secret.class)
     @PostMapping("/events/v1/webhooks/{webhookId}/secret")
     Map<String, Object> rotateSecret(Caller caller, @PathVariable String webhookId) {
         caller.requirePermission("UPDATE_WEBHOOKS");
         return webhooks.rotateSecret(webhookId);
     }
 
+    @ApiBody(page = WebhookDocs.Delivery.class)
     @GetMapping({"/events/v1/webhooks/{webhookId}/deliveries", "/events/v1/webhooks/{webhookId}/deliveries/"})
     PageEnvelope<Map<String, Object>> deliveries(Caller caller, @PathVariable String webhookId, RqlQuery rql) {
         caller.requirePermission("VIEW_WEBHOOKS");
         return deliveries.find(webhooks.require(Bson.id(webhookId)).getObjectId("_id"), rql);
     }
 
+    @ApiBody(response = WebhookDocs.Delivery.class)
     @PostMapping("/events/v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry")
     Map<String, Object> retry(Caller caller, @PathVariable String webhookId, @PathVariable String deliveryId) {
         caller.requirePermission("UPDATE_WEBHOOKS");
@@ -82,6 +90,7 @@ class WebhooksController {
         return retried;
     }
 
+    @ApiBody(request = WebhookDocs.Replay.class, response = WebhookDocs.ReplayQueued.class)
     @PostMapping("/events/v1/webhooks/{webhookId}/replay")
     Map<String, Object> replay(Caller caller, @PathVariable String webhookId,
                                @RequestBody(required = false) JsonNode body) {

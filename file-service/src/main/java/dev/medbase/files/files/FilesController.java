@@ -29,6 +29,8 @@ import dev.medbase.files.storage.BlobStore;
 import dev.medbase.files.storage.StorageException;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
@@ -64,12 +66,14 @@ public class FilesController {
         return files.details(token);
     }
 
+    @ApiBody(response = AffectedRecordsDoc.class)
     @DeleteMapping({"/files/v1/{token}", "/files/v1/{token}/"})
     public Map<String, Object> delete(@PathVariable String token) {
         files.delete(token);
         return Map.of("affectedRecords", 1);
     }
 
+    @ApiBody(request = TokenDocs.NewToken.class)
     @PostMapping({"/files/v1/{token}/tokens", "/files/v1/{token}/tokens/"})
     public TokenObject createToken(@PathVariable String token,
             @RequestBody(required = false) Map<String, Object> body) {
@@ -83,6 +87,7 @@ public class FilesController {
         return files.createToken(token, (String) level);
     }
 
+    @ApiBody(response = AffectedRecordsDoc.class)
     @DeleteMapping({"/files/v1/{token}/tokens/{tokenToAccess}", "/files/v1/{token}/tokens/{tokenToAccess}/"})
     public Map<String, Object> deleteToken(@PathVariable String token, @PathVariable String tokenToAccess) {
         files.deleteToken(token, tokenToAccess);

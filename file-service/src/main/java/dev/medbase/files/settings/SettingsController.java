@@ -12,6 +12,8 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.medbase.files.files.Iso;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.security.Caller;
 
 /** {@code /files/v1/settings} (mapped before {@code /files/v1/{token}}: a literal segment wins, contract §2.10). */
@@ -24,6 +26,7 @@ public class SettingsController {
         this.settings = settings;
     }
 
+    @ApiBody(response = SettingsDocs.Settings.class)
     @GetMapping({"/files/v1/settings", "/files/v1/settings/"})
     public Map<String, Object> get(Caller caller) {
         caller.requirePermission("VIEW_FILE_SERVICE_SETTINGS");
@@ -34,6 +37,7 @@ public class SettingsController {
         return body;
     }
 
+    @ApiBody(request = SettingsDocs.SettingsChanges.class, response = AffectedRecordsDoc.class)
     @PutMapping({"/files/v1/settings", "/files/v1/settings/"})
     public Map<String, Object> update(Caller caller, @RequestBody(required = false) Map<String, Object> body) {
         caller.requirePermission("UPDATE_FILE_SERVICE_SETTINGS");

@@ -22,6 +22,7 @@ import dev.medbase.files.FilesErrors.StatusException;
 import dev.medbase.files.FilesProperties;
 import dev.medbase.files.files.Iso;
 import dev.medbase.platform.error.ExhError;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.security.Caller;
 
 /**
@@ -114,6 +115,7 @@ public class UploadsController {
         return ResponseEntity.noContent().build();
     }
 
+    @ApiBody(response = UploadDocs.UploadStatus.class)
     @RequestMapping(path = BASE + "/{id}", method = RequestMethod.GET)
     public Map<String, Object> status(Caller caller, @PathVariable String id) {
         Uploads.Status status = uploads.status(caller, id);

@@ -5,6 +5,8 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 import java.util.List;
 import java.util.Map;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.query.Query;
@@ -24,6 +26,8 @@ import dev.medbase.mail.web.Body;
 import dev.medbase.mail.web.Wire;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.FieldType;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlPaging;
@@ -95,11 +99,13 @@ class MailController {
         this.store = store;
     }
 
+    @ApiBody(request = MailDocs.NewMail.class, response = MailDocs.Mail.class)
     @PostMapping("/mail/v1")
     Map<String, Object> send(Caller caller, HttpServletRequest request, @RequestBody(required = false) JsonNode body) {
         return mails.send(caller, bearer(request), body);
     }
 
+    @ApiBody(page = MailDocs.Mail.class)
     @GetMapping("/mail/v1")
     PageEnvelope<Map<String, Object>> find(Caller caller, RqlQuery rql) {
         caller.requirePermission("VIEW_MAILS");
@@ -110,6 +116,7 @@ class MailController {
         return RqlPaging.find(store.mongo(), query, rql, Document.class, MailStore.COLLECTION, MailViews::mail);
     }
 
+    @ApiBody(page = MailDocs.QueuedMail.class)
     @GetMapping("/mail/v1/queued")
     PageEnvelope<Map<String, Object>> queued(Caller caller, RqlQuery rql) {
         caller.requirePermission("VIEW_MAILS");
@@ -121,6 +128,10 @@ class MailController {
         return RqlPaging.find(store.mongo(), query, rql, Document.class, MailStore.COLLECTION, MailViews::queued);
     }
 
+    @ApiBody(response = AffectedRecordsDoc.class)
+    @ApiResponse(responseCode = "200", description = "A 1×1 GIF, or the views so far when the caller accepts JSON",
+            content = {@Content(mediaType = MediaType.IMAGE_GIF_VALUE),
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE)})
     @GetMapping("/mail/v1/{trackingHash}/open")
     ResponseEntity<?> open(@PathVariable String trackingHash, HttpServletRequest request) {
         long views = trackingHash.matches("^[0-9a-f]{40}$") ? store.countOpen(trackingHash) : 0;
@@ -131,6 +142,7 @@ class MailController {
         return ResponseEntity.ok().contentType(MediaType.IMAGE_GIF).cacheControl(CacheControl.noStore()).body(PIXEL);
     }
 
+    @ApiBody(response = AffectedRecordsDoc.class)
     @DeleteMapping("/mail/v1/{mailId}")
     Map<String, Object> delete(Caller caller, @PathVariable String mailId) {
         caller.requirePermission("DELETE_MAILS");

@@ -15,9 +15,12 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.mail.web.Body;
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
+import dev.medbase.platform.web.ServiceHealthController;
 
 /**
  * {@code /templates/v1} (contract §11.2) and {@code /templates/v2} (§11.3). Permissions: {@code VIEW_TEMPLATES},
@@ -40,23 +43,27 @@ class TemplatesController {
 
     // ------------------------------------------------------------------ v1
 
+    @ApiBody(response = ServiceHealthController.Health.class)
     @GetMapping({"/templates/v1/health", "/templates/v2/health"})
     Map<String, String> health() {
         return Map.of("status", "UP");
     }
 
+    @ApiBody(page = TemplateDocs.TemplateV1.class)
     @GetMapping("/templates/v1")
     PageEnvelope<Map<String, Object>> findV1(Caller caller, RqlQuery rql) {
         caller.requirePermission("VIEW_TEMPLATES");
         return v1.find(rql);
     }
 
+    @ApiBody(request = TemplateDocs.NewTemplateV1.class, response = TemplateDocs.TemplateV1.class)
     @PostMapping("/templates/v1")
     Map<String, Object> createV1(Caller caller, @RequestBody(required = false) JsonNode body) {
         caller.requirePermission("CREATE_TEMPLATES");
         return v1.create(body);
     }
 
+    @ApiBody(request = TemplateDocs.NewTemplateV1.class, response = TemplateDocs.TemplateV1.class)
     @PutMapping("/templates/v1/{templateId}")
     Map<String, Object> updateV1(Caller caller, @PathVariable String templateId,
                                  @RequestBody(required = false) JsonNode body) {
@@ -64,12 +71,14 @@ class TemplatesController {
         return v1.update(templateId, body);
     }
 
+    @ApiBody(response = AffectedRecordsDoc.class)
     @DeleteMapping("/templates/v1/{templateId}")
     Map<String, Object> deleteV1(Caller caller, @PathVariable String templateId) {
         caller.requirePermission("DELETE_TEMPLATES");
         return v1.delete(templateId);
     }
 
+    @ApiBody(request = TemplateDocs.ResolveV1.class, response = TemplateDocs.Resolved.class)
     @PostMapping({"/templates/v1/{templateId}/resolve", "/templates/v1/{templateId}/resolve/{localizationCode}"})
     Map<String, String> resolveV1(Caller caller, @PathVariable String templateId,
                                   @PathVariable(required = false) String localizationCode,
@@ -78,6 +87,7 @@ class TemplatesController {
         return resolve(templateId, localizationCode, body);
     }
 
+    @ApiBody(request = TemplateDocs.ResolveV1.class)
     @PostMapping(value = {"/templates/v1/{templateId}/pdf", "/templates/v1/{templateId}/pdf/{localizationCode}"})
     ResponseEntity<byte[]> pdfV1(Caller caller, @PathVariable String templateId,
                                  @PathVariable(required = false) String localizationCode,
@@ -109,18 +119,21 @@ class TemplatesController {
 
     // ------------------------------------------------------------------ v2
 
+    @ApiBody(page = TemplateDocs.TemplateV2.class)
     @GetMapping("/templates/v2")
     PageEnvelope<Map<String, Object>> findV2(Caller caller, RqlQuery rql) {
         caller.requirePermission("VIEW_TEMPLATES");
         return v2.find(rql);
     }
 
+    @ApiBody(request = TemplateDocs.NewTemplateV2.class, response = TemplateDocs.TemplateV2.class)
     @PostMapping("/templates/v2")
     Map<String, Object> createV2(Caller caller, @RequestBody(required = false) JsonNode body) {
         caller.requirePermission("CREATE_TEMPLATES");
         return v2.create(body);
     }
 
+    @ApiBody(request = TemplateDocs.NewTemplateV2.class, response = AffectedRecordsDoc.class)
     @PutMapping("/templates/v2/{templateIdOrName}")
     Map<String, Object> updateV2(Caller caller, @PathVariable String templateIdOrName,
                                  @RequestBody(required = false) JsonNode body) {
@@ -128,12 +141,14 @@ class TemplatesController {
         return v2.update(templateIdOrName, body);
     }
 
+    @ApiBody(response = AffectedRecordsDoc.class)
     @DeleteMapping("/templates/v2/{templateIdOrName}")
     Map<String, Object> deleteV2(Caller caller, @PathVariable String templateIdOrName) {
         caller.requirePermission("DELETE_TEMPLATES");
         return v2.delete(templateIdOrName);
     }
 
+    @ApiBody(request = TemplateDocs.ResolveV2.class, response = TemplateDocs.Resolved.class)
     @PostMapping("/templates/v2/{templateIdOrName}/resolve")
     Map<String, String> resolveV2(Caller caller, @PathVariable String templateIdOrName,
                                   @RequestBody(required = false) JsonNode json) {

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategy;
 import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.SpecVersion;
 import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -21,19 +23,25 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springdoc.core.customizers.GlobalOperationComponentsCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
+import org.springdoc.core.properties.SpringDocConfigProperties;
 import org.springdoc.core.providers.ObjectMapperProvider;
+import org.springdoc.core.utils.SpringDocAnnotationsUtils;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,6 +49,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.medbase.platform.error.ExhError;
+import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
 
@@ -49,7 +58,7 @@ import dev.medbase.platform.security.Caller;
  * {@code <medbase.service.prefix>/v3/api-docs} so the gateway routes it like any other call): what every operation
  * shares is added here once — the ExH error body {@code {code, name, message}}, the standard 400/401/403/404
  * responses, the bearer JWT scheme and the RQL query — so controllers only need annotations where a body or example
- * says more than their signature.
+ * says more than their signature ({@link ApiBody} for the bodies they bind or return as free-form trees).
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -126,6 +135,62 @@ public class PlatformOpenApiAutoConfiguration {
             }
             return operation;
         };
+    }
+
+    /**
+     * Replaces the "any JSON" schemas springdoc derives from free-form trees with the documentation-only records named
+     * by {@link ApiBody}: the request body (added when the controller reads the raw request), and every 2xx JSON
+     * response.
+     */
+    @Bean
+    GlobalOperationComponentsCustomizer medbaseApiBodies(SpringDocConfigProperties springdoc) {
+        SpecVersion version = springdoc.isOpenapi31() ? SpecVersion.V31 : SpecVersion.V30;
+        return new GlobalOperationComponentsCustomizer() {
+            @Override
+            public Operation customize(Operation operation, Components components, HandlerMethod handlerMethod) {
+                ApiBody bodies = handlerMethod.getMethodAnnotation(ApiBody.class);
+                if (bodies == null) {
+                    return operation;
+                }
+                if (bodies.request() != Void.class) {
+                    RequestBody request = operation.getRequestBody() == null
+                            ? new RequestBody().required(true) : operation.getRequestBody();
+                    request.setContent(withSchema(request.getContent(),
+                            SpringDocAnnotationsUtils.extractSchema(components, bodies.request(), null, null, version)));
+                    operation.setRequestBody(request);
+                }
+                java.lang.reflect.Type response = bodies.page() != Void.class
+                        ? ResolvableType.forClassWithGenerics(PageEnvelope.class, bodies.page()).getType()
+                        : bodies.response() != Void.class ? bodies.response() : null;
+                if (response != null) {
+                    Schema<?> schema = SpringDocAnnotationsUtils.extractSchema(components, response, null, null, version);
+                    operation.getResponses().forEach((status, answer) -> {
+                        if (status.startsWith("2") && answer.get$ref() == null) {
+                            answer.setContent(withSchema(answer.getContent(), schema));
+                        }
+                    });
+                }
+                return operation;
+            }
+
+            @Override
+            public Operation customize(Operation operation, HandlerMethod handlerMethod) {
+                return operation;
+            }
+        };
+    }
+
+    /** The JSON media types of a body with the documented schema (JSON alone when springdoc derived none). */
+    private static Content withSchema(Content content, Schema<?> schema) {
+        Content json = content == null || content.isEmpty()
+                ? new Content().addMediaType(org.springframework.http.MediaType.APPLICATION_JSON_VALUE, new MediaType())
+                : content;
+        json.forEach((type, media) -> {
+            if (type.contains("json") || type.equals("*/*")) {
+                media.setSchema(schema);
+            }
+        });
+        return json;
     }
 
     /**

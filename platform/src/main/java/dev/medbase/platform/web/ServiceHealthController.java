@@ -2,6 +2,7 @@ package dev.medbase.platform.web;
 
 import java.util.Map;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -9,6 +10,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.ApiBody;
 
 /**
  * {@code GET <prefix>/health} → 200, the health call of the ExH API (contract §2.1; the SDK only checks the status).
@@ -26,6 +28,10 @@ public class ServiceHealthController {
         this.availability = availability;
     }
 
+    @Schema(name = "Health", example = "{\"status\": \"UP\"}")
+    public record Health(String status) {}
+
+    @ApiBody(response = Health.class)
     @GetMapping({"${medbase.service.prefix}/health", "${medbase.service.prefix}/health/"})
     public Map<String, String> health() {
         if (availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {

@@ -23,11 +23,14 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Checks a service's OpenAPI document against its real controllers: fetched anonymously over HTTP (as the gateway
  * and Swagger UI fetch it), it must list every request mapping as path + method — except {@code /internal/**}, which
- * must not appear at all, the error path and springdoc's own endpoint — and give every operation the ExH error
- * responses.
+ * must not appear at all, the error path and springdoc's own endpoint — give every operation the ExH error
+ * responses. {@link #assertBodiesDescribed} checks that no JSON body is a free-form "any JSON" object (what springdoc
+ * makes of a {@code JsonNode} or {@code Map}; see {@code ApiBody}) and that every request body carries an example,
+ * which {@link #requestExample} hands to the tests that send it to the real endpoint.
  *
  * <pre>{@code
  * JsonNode doc = OpenApiDocs.assertDocumentsEveryEndpoint(context, port);
+ * OpenApiDocs.assertBodiesDescribed(doc);
  * assertThat(OpenApiDocs.schemaProperties(doc, "User")).contains("first_name");
  * }</pre>
  */
@@ -42,7 +45,7 @@ public final class OpenApiDocs {
     /** Fetches the service's document (no token) and asserts it covers every endpoint; returns the document. */
     public static JsonNode assertDocumentsEveryEndpoint(ApplicationContext context, int port) {
         String path = context.getEnvironment().getRequiredProperty("springdoc.api-docs.path");
-        JsonNode doc = fetch(URI.create("http://127.0.0.1:" + port + path));
+        JsonNode doc = fetchDocument(context, port);
         JsonNode paths = doc.path("paths");
         assertThat(paths.propertyNames()).as("paths of the document").isNotEmpty()
                 .noneMatch(p -> p.startsWith("/internal"));
@@ -82,6 +85,141 @@ public final class OpenApiDocs {
         assertThat(doc.path("components").path("schemas").path("ExhError").path("properties").propertyNames())
                 .containsExactlyInAnyOrder("code", "name", "message");
         return doc;
+    }
+
+    /**
+     * Every JSON request body and 2xx JSON response body must have a shape (properties, typed items or a scalar type),
+     * a page envelope's items too, and every JSON request body an example.
+     */
+    public static void assertBodiesDescribed(JsonNode doc) {
+        List<String> freeForm = new ArrayList<>();
+        List<String> withoutExample = new ArrayList<>();
+        for (String p : doc.path("paths").propertyNames()) {
+            for (String method : doc.path("paths").path(p).propertyNames()) {
+                JsonNode operation = doc.path("paths").path(p).path(method);
+                String name = method.toUpperCase(Locale.ROOT) + " " + p;
+                JsonNode request = resolve(doc, operation.path("requestBody"));
+                jsonMedia(request).forEach(media -> {
+                    if (!described(doc, media.path("schema"))) {
+                        freeForm.add(name + " request");
+                    }
+                    if (example(doc, media) == null) {
+                        withoutExample.add(name + " request");
+                    }
+                });
+                for (String status : operation.path("responses").propertyNames()) {
+                    if (status.startsWith("2")) {
+                        jsonMedia(resolve(doc, operation.path("responses").path(status))).stream()
+                                .filter(media -> !described(doc, media.path("schema")))
+                                .forEach(media -> freeForm.add(name + " " + status + " response"));
+                    }
+                }
+            }
+        }
+        assertThat(freeForm).as("JSON bodies documented as free-form \"any JSON\" (document them with @ApiBody)")
+                .isEmpty();
+        assertThat(withoutExample).as("JSON request bodies without an example (@Schema(example = ...) on the type)")
+                .isEmpty();
+    }
+
+    /**
+     * The example of an operation's JSON request body (the media type's own, else its schema's), e.g. to send it to
+     * the endpoint and prove the service accepts what its document shows.
+     */
+    public static JsonNode requestExample(JsonNode doc, String method, String path) {
+        JsonNode request = resolve(doc, doc.path("paths").path(path).path(method.toLowerCase(Locale.ROOT))
+                .path("requestBody"));
+        JsonNode example = jsonMedia(request).stream().map(media -> example(doc, media)).filter(e -> e != null)
+                .findFirst().orElse(null);
+        assertThat(example).as("example of the request body of " + method + " " + path).isNotNull();
+        return example;
+    }
+
+    /**
+     * Asserts that every key of a real 2xx JSON answer of an operation is a property its document names (unless the
+     * documented shape is open to more), e.g. after sending its {@link #requestExample}: proves the keys and casing.
+     */
+    public static void assertResponseDocumented(JsonNode doc, String method, String path, JsonNode answer) {
+        JsonNode responses = doc.path("paths").path(path).path(method.toLowerCase(Locale.ROOT)).path("responses");
+        JsonNode schema = null;
+        for (String status : responses.propertyNames()) {
+            if (status.startsWith("2")) {
+                schema = jsonMedia(resolve(doc, responses.path(status))).stream()
+                        .map(media -> resolve(doc, media.path("schema"))).findFirst().orElse(null);
+            }
+        }
+        assertThat(schema).as("documented 2xx JSON response of " + method + " " + path).isNotNull();
+        if (schema.path("additionalProperties").asBoolean(false) || schema.path("additionalProperties").isObject()) {
+            return;
+        }
+        assertThat(answer.propertyNames()).as("keys of the answer of " + method + " " + path + ": " + answer)
+                .isSubsetOf(schema.path("properties").propertyNames());
+    }
+
+    private static List<JsonNode> jsonMedia(JsonNode body) {
+        List<JsonNode> media = new ArrayList<>();
+        body.path("content").properties().forEach(type -> {
+            if (type.getKey().contains("json") || type.getKey().equals("*/*")) {
+                media.add(type.getValue());
+            }
+        });
+        return media;
+    }
+
+    private static JsonNode example(JsonNode doc, JsonNode media) {
+        if (media.has("example")) {
+            return media.get("example");
+        }
+        if (media.path("examples").size() > 0) {
+            return media.path("examples").iterator().next().path("value");
+        }
+        JsonNode schema = resolve(doc, media.path("schema"));
+        return schema.has("example") ? schema.get("example") : null;
+    }
+
+    private static boolean described(JsonNode doc, JsonNode schemaOrRef) {
+        JsonNode schema = resolve(doc, schemaOrRef);
+        for (String combined : List.of("allOf", "oneOf", "anyOf")) {
+            if (schema.path(combined).size() > 0) {
+                for (JsonNode part : schema.path(combined)) {
+                    if (!described(doc, part)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        String type = schema.path("type").isArray() ? schema.path("type").path(0).asString("")
+                : schema.path("type").asString("");
+        if (type.equals("array")) {
+            return described(doc, schema.path("items"));
+        }
+        if (!type.isEmpty() && !type.equals("object")) {
+            return true;
+        }
+        JsonNode properties = schema.path("properties");
+        // a page envelope {page, data: [...]} is only described when its items are
+        if (properties.has("page") && properties.has("data")) {
+            return described(doc, properties.path("data"));
+        }
+        // properties, or an example of a body that is free-form by nature (a document's own data)
+        return properties.size() > 0 || schema.has("example");
+    }
+
+    /** Follows a {@code $ref} into {@code components} (schemas, responses, request bodies). */
+    private static JsonNode resolve(JsonNode doc, JsonNode node) {
+        JsonNode current = node;
+        while (current.has("$ref")) {
+            String[] parts = current.path("$ref").asString().split("/");
+            current = doc.path("components").path(parts[2]).path(parts[3]);
+        }
+        return current;
+    }
+
+    /** Fetches the service's document as the gateway does (no token). */
+    public static JsonNode fetchDocument(ApplicationContext context, int port) {
+        String path = context.getEnvironment().getRequiredProperty("springdoc.api-docs.path");
+        return fetch(URI.create("http://127.0.0.1:" + port + path));
     }
 
     /** The property names of a schema in {@code components.schemas} (empty when the schema is absent). */

@@ -13,9 +13,11 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
+import dev.medbase.tasks.queue.TaskDocs;
 
 @RestController
 @RequestMapping("/tasks/v1")
@@ -27,6 +29,7 @@ public class ApiFunctionController {
         this.api = api;
     }
 
+    @ApiBody(request = ApiRequestDocs.ApiCallBody.class)
     @RequestMapping(value = {"/api/{functionName}", "/api/{functionName}/**"}, method = {RequestMethod.GET,
             RequestMethod.POST, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE, RequestMethod.HEAD,
             RequestMethod.OPTIONS})
@@ -43,11 +46,13 @@ public class ApiFunctionController {
                 request.getQueryString(), headers, body));
     }
 
+    @ApiBody(page = ApiRequestDocs.ApiRequest.class)
     @GetMapping({"/apiRequests", "/apiRequests/"})
     public PageEnvelope<Map<String, Object>> list(Caller caller, RqlQuery rql) {
         return api.list(caller, rql);
     }
 
+    @ApiBody(response = TaskDocs.Logs.class)
     @GetMapping({"/apiRequests/{requestId}/logs", "/apiRequests/{requestId}/logs/"})
     public Map<String, Object> logs(Caller caller, @PathVariable String requestId, RqlQuery rql) {
         return api.logs(caller, requestId, rql);

@@ -10,6 +10,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
+import dev.medbase.platform.openapi.AffectedRecordsDoc;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
@@ -24,27 +26,32 @@ public class TaskController {
         this.tasks = tasks;
     }
 
+    @ApiBody(page = TaskDocs.Task.class)
     @GetMapping({"", "/"})
     public PageEnvelope<Map<String, Object>> list(Caller caller, RqlQuery rql) {
         return tasks.list(caller, rql);
     }
 
+    @ApiBody(request = TaskDocs.NewTask.class, response = TaskDocs.Task.class)
     @PostMapping({"", "/"})
     public Map<String, Object> create(Caller caller, @RequestBody(required = false) JsonNode body) {
         return tasks.create(caller, body);
     }
 
+    @ApiBody(request = TaskDocs.Cancel.class, response = AffectedRecordsDoc.class)
     @PostMapping("/{taskId}/cancel")
     public Map<String, Object> cancel(Caller caller, @PathVariable String taskId,
                                       @RequestBody(required = false) JsonNode body) {
         return tasks.cancel(caller, taskId);
     }
 
+    @ApiBody(response = TaskDocs.Logs.class)
     @GetMapping({"/{taskId}/logs", "/{taskId}/logs/"})
     public Map<String, Object> logs(Caller caller, @PathVariable String taskId, RqlQuery rql) {
         return tasks.logs(caller, taskId, rql);
     }
 
+    @ApiBody(request = TaskDocs.Execution.class, response = TaskDocs.Executed.class)
     @PostMapping("/functions/{functionName}/execute")
     public Map<String, Object> execute(Caller caller, @PathVariable String functionName,
                                        @RequestBody(required = false) JsonNode body) {

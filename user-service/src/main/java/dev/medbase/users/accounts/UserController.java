@@ -1,5 +1,6 @@
 package dev.medbase.users.accounts;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -9,6 +10,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
@@ -25,12 +27,17 @@ import dev.medbase.users.web.Ids;
 @RequestMapping("/users/v1")
 class UserController {
 
+    @Schema(example = """
+            {"first_name": "Jane", "last_name": "Doe", "phone_number": "+32470123456", "language": "NL",
+             "time_zone": "Europe/Brussels"}""")
     record UpdateBody(String firstName, String lastName, String phoneNumber, String language, String timeZone) {
     }
 
+    @Schema(example = "{\"email\": \"jane.doe@example.org\"}")
     record EmailBody(String email, String activationMode) {
     }
 
+    @Schema(example = "{\"hash\": \"1bd0f8a1c3e5f7092b4d6f8a0c2e4f6a8b0d2f41\"}")
     record HashBody(String hash) {
     }
 
@@ -45,6 +52,7 @@ class UserController {
         return users.me(caller);
     }
 
+    @ApiBody(page = User.class)
     @GetMapping("")
     PageEnvelope<?> list(Caller caller, RqlQuery rql) {
         return users.list(caller, rql);

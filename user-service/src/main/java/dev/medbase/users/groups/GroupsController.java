@@ -3,6 +3,7 @@ package dev.medbase.users.groups;
 import java.time.Instant;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.bson.types.ObjectId;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,9 +16,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.security.Caller;
+import dev.medbase.users.accounts.User;
 import dev.medbase.users.web.AffectedRecords;
 import dev.medbase.users.web.Fields;
 import dev.medbase.users.web.Ids;
@@ -27,18 +30,23 @@ import dev.medbase.users.web.Ids;
 @RequestMapping("/users/v1")
 class GroupsController {
 
+    @Schema(example = "{\"name\": \"nurse\", \"description\": \"Reviews the measurements of the group\"}")
     record RoleBody(String name, String description) {
     }
 
+    @Schema(example = "{\"permissions\": [\"VIEW_DOCUMENTS\", \"VIEW_PATIENTS\"]}")
     record PermissionsBody(List<String> permissions) {
     }
 
+    @Schema(example = "{\"roles\": [\"5e9fff9d90135a2a9a718e2f\"]}")
     record RolesBody(List<String> roles) {
     }
 
+    @Schema(example = "{\"groups\": [\"5e9fff9d90135a2a9a718e2f\"]}")
     record GroupsBody(List<String> groups) {
     }
 
+    @Schema(example = "{\"group_id\": \"5e9fff9d90135a2a9a718e2f\", \"expiry_timestamp\": 1798761600000}")
     record PatientBody(String groupId, Long expiryTimestamp) {
     }
 
@@ -165,11 +173,13 @@ class GroupsController {
         return enlistments.removePatient(caller, Ids.parse("userId", userId), Ids.parse("groupId", groupId));
     }
 
+    @ApiBody(page = User.class)
     @GetMapping("/patients")
     PageEnvelope<?> patients(Caller caller, RqlQuery rql) {
         return enlistments.patients(caller, rql);
     }
 
+    @ApiBody(page = User.class)
     @GetMapping("/staff")
     PageEnvelope<?> staff(Caller caller, RqlQuery rql) {
         return enlistments.staff(caller, rql);

@@ -1,5 +1,6 @@
 package dev.medbase.users.passwords;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -19,12 +20,15 @@ import dev.medbase.users.web.Fields;
 @RequestMapping("/users/v1")
 class PasswordController {
 
+    @Schema(example = "{\"old_password\": \"My-secret-1\", \"new_password\": \"New-secret-2\"}")
     record ChangeBody(String oldPassword, String newPassword) {
     }
 
+    @Schema(example = "{\"password\": \"My-secret-1\"}")
     record PasswordBody(String password) {
     }
 
+    @Schema(example = "{\"email\": \"jane.doe@example.com\", \"password\": \"My-secret-1\"}")
     record CredentialsBody(String email, String password) {
     }
 

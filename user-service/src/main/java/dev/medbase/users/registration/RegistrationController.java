@@ -1,5 +1,6 @@
 package dev.medbase.users.registration;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -16,6 +17,10 @@ import dev.medbase.users.web.Fields;
 @RequestMapping("/users/v1")
 class RegistrationController {
 
+    @Schema(example = """
+            {"first_name": "Jane", "last_name": "Doe", "email": "jane.doe@example.com",
+             "password": "My-secret-1", "phone_number": "+32470123456", "language": "EN",
+             "time_zone": "Europe/Brussels"}""")
     record RegisterBody(String firstName, String lastName, String email, String password, String phoneNumber,
             String language, String timeZone, String birthday, Integer gender, String country, String region,
             String activationMode) {

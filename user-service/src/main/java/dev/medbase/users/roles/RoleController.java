@@ -2,6 +2,7 @@ package dev.medbase.users.roles;
 
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,12 +24,15 @@ import dev.medbase.users.web.Ids;
 @RequestMapping("/users/v1")
 class RoleController {
 
+    @Schema(example = "{\"name\": \"nurse\", \"description\": \"Reviews the measurements of the group\"}")
     record RoleBody(String name, String description) {
     }
 
+    @Schema(example = "{\"permissions\": [\"VIEW_DOCUMENTS\", \"VIEW_PATIENTS\"]}")
     record PermissionsBody(List<String> permissions) {
     }
 
+    @Schema(example = "{\"roles\": [\"5e9fff9d90135a2a9a718e2f\"]}")
     record RolesBody(List<String> roles) {
     }
 

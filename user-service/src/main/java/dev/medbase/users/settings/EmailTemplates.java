@@ -1,9 +1,14 @@
 package dev.medbase.users.settings;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * Wire and stored shape of {@code /email_templates} (contract §6.1): per mail either a template id or a template
  * name (users-service 1.6 / SDK 8.10), never both. Unset templates are absent; nothing set is {@code {}}.
  */
+@Schema(example = """
+        {"activation_email_template_id": "5e9fff9d90135a2a9a718e2f",
+         "password_reset_email_template_name": "password-reset", "reactivation_email_template_id": null}""")
 public record EmailTemplates(
         String activationEmailTemplateId,
         String activationEmailTemplateName,

@@ -8,6 +8,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.medbase.platform.openapi.ApiBody;
 import dev.medbase.platform.security.Caller;
 import dev.medbase.users.permissions.Permission;
 
@@ -40,6 +41,7 @@ class SettingsController {
         return settings.emailTemplates();
     }
 
+    @ApiBody(request = EmailTemplates.class)
     @PutMapping("/email_templates")
     EmailTemplates updateEmailTemplates(Caller caller, @RequestBody Map<String, Object> body) {
         caller.requirePermission(Permission.UPDATE_USER_SERVICE_EMAIL_TEMPLATES.name());

@@ -1,5 +1,6 @@
 package dev.medbase.users.verification;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,9 +25,11 @@ import dev.medbase.users.web.Ids;
 @RequestMapping("/users/v1")
 class VerificationController {
 
+    @Schema(example = "{\"hash\": \"6b4e7e3c5f1d2a9b8c0e4f6a1b3d5c7e9f0a2b4c\"}")
     record ActivationBody(String hash, String email, String pinCode) {
     }
 
+    @Schema(example = "{\"hash\": \"6b4e7e3c5f1d2a9b8c0e4f6a1b3d5c7e9f0a2b4c\", \"new_password\": \"New-secret-2\"}")
     record ResetBody(String hash, String email, String pinCode, String newPassword) {
     }
 
