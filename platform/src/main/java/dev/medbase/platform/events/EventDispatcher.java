@@ -113,12 +113,14 @@ final class EventDispatcher implements BatchMessageListener<byte[], byte[]> {
         if (wanted.isEmpty()) {
             return;
         }
-        Set<String> seen;
-        try {
-            seen = processed.processedAmong(handler.name(), wanted.stream().map(i -> events.get(i).id()).toList());
-        } catch (RuntimeException e) { // the database: retry from this handler's first record
-            stop.at(wanted.get(0), e);
-            return;
+        Set<String> seen = new HashSet<>();
+        if (!handler.idempotentByEventId()) {
+            try {
+                seen = processed.processedAmong(handler.name(), wanted.stream().map(i -> events.get(i).id()).toList());
+            } catch (RuntimeException e) { // the database: retry from this handler's first record
+                stop.at(wanted.get(0), e);
+                return;
+            }
         }
         List<Integer> todo = new ArrayList<>();
         for (int i : wanted) {
@@ -147,7 +149,7 @@ final class EventDispatcher implements BatchMessageListener<byte[], byte[]> {
                 done.add(event.id());
             }
         }
-        if (done.isEmpty()) {
+        if (done.isEmpty() || handler.idempotentByEventId()) {
             return;
         }
         try {

@@ -49,6 +49,16 @@ public interface EventHandler {
         return type.getSimpleName().isEmpty() ? type.getName() : type.getSimpleName(); // anonymous classes
     }
 
+    /**
+     * True when handling an event twice is harmless by construction, because everything the handler writes is keyed
+     * by the event id (a store that skips ids it has, records unique per event): the consumer then keeps no
+     * processed-events record for it, which saves a lookup and a bulk insert per poll. Duplicates within one poll are
+     * still dropped.
+     */
+    default boolean idempotentByEventId() {
+        return false;
+    }
+
     void handle(EventEnvelope event) throws Exception;
 
     /** The body of {@link #handle}, for {@link #of}. */

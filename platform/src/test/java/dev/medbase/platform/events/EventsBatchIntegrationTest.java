@@ -3,6 +3,8 @@ package dev.medbase.platform.events;
 import static dev.medbase.platform.events.TestServices.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+import static org.springframework.data.mongodb.core.query.Query.query;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,6 +72,45 @@ class EventsBatchIntegrationTest {
         @Bean
         Batches batches() {
             return new Batches();
+        }
+
+        /** What the handler keyed by event id got (a separate holder: a second bean of the same type). */
+        static final class Keyed {
+            final Batches got = new Batches();
+        }
+
+        @Bean
+        Keyed keyed() {
+            return new Keyed();
+        }
+
+        /** Writes keyed by event id, like event-service's store: the consumer keeps no processed-events record. */
+        @Bean
+        EventHandler keyedStore(Keyed keyed, EventsProperties properties) {
+            String topic = EventTopics.forSource(properties.source());
+            return new BatchEventHandler() {
+                @Override
+                public List<String> topics() {
+                    return List.of(topic);
+                }
+
+                @Override
+                public String name() {
+                    return "keyed";
+                }
+
+                @Override
+                public boolean idempotentByEventId() {
+                    return true;
+                }
+
+                @Override
+                public void handleAll(List<EventEnvelope> events) {
+                    if (events.stream().noneMatch(e -> e.type().equals("boom"))) {
+                        keyed.got.batches.add(List.copyOf(events));
+                    }
+                }
+            };
         }
 
         /** A plain handler on the same topic, declared first, so it runs before the batch handler. */
@@ -164,6 +206,19 @@ class EventsBatchIntegrationTest {
         await().atMost(GENEROUS).until(() -> batches.ids().contains(next.id()) && audit.ids().contains(next.id()));
         assertThat(batches.ids()).hasSize(ids.size() + 1).doesNotHaveDuplicates();
         assertThat(audit.ids()).hasSize(ids.size() + 1).doesNotHaveDuplicates();
+
+        // A handler keyed by event id got every event too, but nothing was recorded for it: the late copies reached it
+        // again (its own writes make them harmless), while copies within one poll were still dropped.
+        Batches keyed = service.getBean(Storing.Keyed.class).got;
+        await().atMost(GENEROUS).until(() -> keyed.ids().contains(next.id()));
+        assertThat(keyed.ids()).containsAll(ids);
+        assertThat(keyed.batches).allSatisfy(batch -> assertThat(batch.stream().map(EventEnvelope::id))
+                .doesNotHaveDuplicates());
+        assertThat(keyed.ids().stream().filter(events.get(20).id()::equals)).hasSizeGreaterThan(1);
+        MongoTemplate db = service.getBean(MongoTemplate.class);
+        assertThat(db.count(query(where("consumer").is("keyed")), ProcessedEvents.COLLECTION)).isZero();
+        assertThat(db.count(query(where("consumer").is("store")), ProcessedEvents.COLLECTION))
+                .isEqualTo(ids.size() + 1);
     }
 
     @Test
