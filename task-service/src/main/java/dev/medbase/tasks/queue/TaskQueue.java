@@ -78,6 +78,11 @@ public class TaskQueue {
         try {
             mongo.indexOps(COLLECTION).createIndex(new Index().on("status", Sort.Direction.ASC)
                     .on("priority", Sort.Direction.DESC).on("startTimestamp", Sort.Direction.ASC));
+            // Unique by _id already; declared so that extend and finish ({_id, status, leaseOwner}, see owned()) are
+            // index lookups on the embedded MongoDB-wire server too, which walks an index only for exactly its keys
+            // and would otherwise scan every task ever run, twice per run.
+            mongo.indexOps(COLLECTION).createIndex(new Index().on("_id", Sort.Direction.ASC)
+                    .on("status", Sort.Direction.ASC).on("leaseOwner", Sort.Direction.ASC).unique().named("owned"));
         } catch (RuntimeException e) {
             // an index is an optimisation; mongo-java-server and read-only users may refuse it
         }
