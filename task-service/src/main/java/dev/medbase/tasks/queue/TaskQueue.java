@@ -33,7 +33,8 @@ import dev.medbase.tasks.support.Wire;
  * The task queue (collection {@code tasks}). Every state change is one conditional single-document update, so it
  * holds without transactions and with several replicas:
  * <ul>
- *   <li>claim: {@code findAndModify} of the best due task — {@code new} with {@code startTimestamp <= now}, or
+ *   <li>claim: {@code findAndModify} of a due task read a moment before (the best first) — {@code new} with
+ *       {@code startTimestamp <= now}, or
  *       {@code inProgress} whose {@code leaseUntil} has passed (its worker died; a direct execution found so is
  *       failed, not run again, as its caller is gone) — ordered by {@code priority} desc,
  *       then {@code startTimestamp}, then id; it becomes {@code inProgress} with {@code leaseOwner} and
@@ -175,6 +176,25 @@ public class TaskQueue {
      * limit) are skipped.
      */
     public Document claim(String owner, Duration lease, Set<String> busyFunctions) {
+        for (Document candidate : due(CANDIDATES, busyFunctions)) {
+            Document claimed = claim(candidate, owner, lease);
+            if (claimed != null) {
+                return claimed;
+            }
+        }
+        return null;
+    }
+
+    /** Due tasks read per query by {@link #claim(String, Duration, Set)}. */
+    static final int CANDIDATES = 20;
+
+    /**
+     * Up to {@code max} due tasks, best first — {@code new} with {@code startTimestamp <= now}, or {@code inProgress}
+     * whose lease ran out — as candidates for {@link #claim(Document, String, Duration)}; functions in
+     * {@code busyFunctions} are left out. One query for several claims: on the embedded MongoDB-wire server it is a
+     * scan of every task (no range indexes there), while the claims are lookups by exact keys.
+     */
+    public List<Document> due(int max, Set<String> busyFunctions) {
         Date now = Date.from(clock.instant());
         Criteria due = new Criteria().orOperator(
                 Criteria.where("status").is("new").and("startTimestamp").lte(now),
@@ -182,11 +202,28 @@ public class TaskQueue {
         Criteria criteria = busyFunctions.isEmpty() ? due
                 : new Criteria().andOperator(due, Criteria.where("functionName").nin(busyFunctions));
         Query query = Query.query(criteria).with(Sort.by(Sort.Order.desc("priority"),
-                Sort.Order.asc("startTimestamp"), Sort.Order.asc("_id")));
+                Sort.Order.asc("startTimestamp"), Sort.Order.asc("_id"))).limit(max);
+        query.fields().include("_id", "status", "functionName");
+        return mongo.find(query, Document.class, COLLECTION);
+    }
+
+    /**
+     * Claims a candidate of {@link #due} for {@code owner}, if it is still claimable: a {@code new} task by its id,
+     * status and absent owner (an index lookup, see the {@code owned} index; a task never becomes {@code new}
+     * again), one whose lease ran out by id, status and an expired lease (a scan on the embedded server, but only
+     * after a worker died). Null when another worker took it or it was canceled meanwhile.
+     */
+    public Document claim(Document candidate, String owner, Duration lease) {
+        Date now = Date.from(clock.instant());
+        Query claimable = "new".equals(candidate.getString("status"))
+                ? Query.query(Criteria.where("_id").is(candidate.get("_id")).and("status").is("new")
+                        .and("leaseOwner").is(null))
+                : Query.query(Criteria.where("_id").is(candidate.get("_id")).and("status").is("inProgress")
+                        .and("leaseUntil").lt(now));
         Update update = new Update().set("status", "inProgress").set("leaseOwner", owner)
                 .set("leaseUntil", Date.from(now.toInstant().plus(lease))).inc("claims", 1)
                 .set("statusChangedTimestamp", now).set("updateTimestamp", now);
-        return mongo.findAndModify(query, update, FindAndModifyOptions.options().returnNew(true), Document.class,
+        return mongo.findAndModify(claimable, update, FindAndModifyOptions.options().returnNew(true), Document.class,
                 COLLECTION);
     }
 

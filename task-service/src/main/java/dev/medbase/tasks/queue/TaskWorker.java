@@ -2,8 +2,10 @@ package dev.medbase.tasks.queue;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,10 +128,27 @@ public class TaskWorker implements SmartLifecycle {
                 lastTick = now;
                 schedules.tick();
             }
+            // One read of due tasks serves several claims: on the embedded MongoDB-wire server it is a scan.
+            ArrayDeque<Document> candidates = new ArrayDeque<>();
+            boolean more = true;
             while (slots.tryAcquire()) {
-                Document task;
+                Document task = null;
                 try {
-                    task = queue.claim(id, initialLease(), busy(estimatedRunning()));
+                    while (task == null) {
+                        Set<String> busy = busy(estimatedRunning());
+                        if (candidates.isEmpty() && more) {
+                            List<Document> due = queue.due(properties.concurrency() * 2, busy);
+                            candidates.addAll(due);
+                            more = due.size() == properties.concurrency() * 2;
+                        }
+                        Document candidate = candidates.poll();
+                        if (candidate == null) {
+                            break;
+                        }
+                        if (!busy.contains(candidate.getString("functionName"))) {
+                            task = queue.claim(candidate, id, initialLease());
+                        }
+                    }
                 } catch (RuntimeException e) {
                     slots.release();
                     throw e;

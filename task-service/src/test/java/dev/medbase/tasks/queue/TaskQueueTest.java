@@ -343,6 +343,31 @@ class TaskQueueTest extends TaskApiTest {
     }
 
     @Test
+    void aDueTaskReadBeforeAnotherWorkerClaimedItOrItWasCanceledIsNotClaimed() {
+        String fn = testFunction(Map.of());
+        String taken = createTask(fn, Map.of());
+        String canceled = createTask(fn, Map.of());
+        List<Document> due = queue.due(10, Set.of());
+        assertThat(due).extracting(d -> d.getObjectId("_id").toHexString()).contains(taken, canceled);
+        Document takenCandidate = due.stream().filter(d -> d.getObjectId("_id").toHexString().equals(taken))
+                .findFirst().orElseThrow();
+        Document canceledCandidate = due.stream().filter(d -> d.getObjectId("_id").toHexString().equals(canceled))
+                .findFirst().orElseThrow();
+
+        assertThat(queue.claim(takenCandidate, "w1", Duration.ofMinutes(1))).isNotNull();
+        assertThat(queue.claim(takenCandidate, "w2", Duration.ofMinutes(1))).as("w1 has it").isNull();
+        post("/tasks/v1/" + canceled + "/cancel", ADMIN, Map.of()).expect(200);
+        assertThat(queue.claim(canceledCandidate, "w2", Duration.ofMinutes(1))).isNull();
+
+        // w1 dies: once its lease ran out, the task is due again and taken over exactly once
+        clock.advance(Duration.ofMinutes(2));
+        Document lapsed = queue.due(10, Set.of()).get(0);
+        assertThat(lapsed.getObjectId("_id").toHexString()).isEqualTo(taken);
+        assertThat(queue.claim(lapsed, "w2", Duration.ofMinutes(1)).getString("leaseOwner")).isEqualTo("w2");
+        assertThat(queue.claim(lapsed, "w3", Duration.ofMinutes(1))).isNull();
+    }
+
+    @Test
     void theBackgroundWorkerRunsTasks() throws Exception {
         String fn = testFunction(Map.of());
         String id = createTask(fn, Map.of());
