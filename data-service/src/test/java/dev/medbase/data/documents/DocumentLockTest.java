@@ -175,7 +175,7 @@ class DocumentLockTest extends DataApiTest {
         put("/data/v1/" + name + "/documents/" + id, bob, "{\"n\":2}").error(401, 10);
         delete("/data/v1/" + name + "/documents/" + id, bob).error(401, 10);
         put("/data/v1/" + name + "/documents/" + new ObjectId().toHexString(), ALICE_TOKEN, "{\"n\":2}")
-                .error(400, 16);
+                .error(404, 16);
         // a precondition that does not hold: 0 affected, even on a locked document, and nothing stays locked
         assertThat(put("/data/v1/" + name + "/documents/" + id + "?eq(data.n,5)", ALICE_TOKEN, "{\"n\":2}")
                 .expect(200).affected()).isZero();
