@@ -20,7 +20,8 @@ import dev.medbase.data.support.Json;
  * <pre>
  * {_id: ObjectId, userIds: [String], groupIds: [String], creatorId: String, status: String,
  *  statusChangedTimestamp: Date, data: {…verbatim…}, commentCount?: int, creationTimestamp: Date,
- *  updateTimestamp: Date, transitionLock?: {timestamp: Date}, _lock?: String (the holder of transitionLock)}
+ *  updateTimestamp: Date, transitionLock?: {timestamp: Date},
+ *  _lock?: String (the holder of transitionLock, else a token each change renews: see DocumentStore)}
  * </pre>
  */
 public final class Doc {

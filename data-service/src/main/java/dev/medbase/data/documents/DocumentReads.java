@@ -37,8 +37,8 @@ public class DocumentReads {
 
     /** Whether the stored document is locked right now (a lock older than the timeout does not count). */
     public boolean locked(Schema schema, ObjectId id) {
-        return !store.exists(schema, DocumentStore.and(
-                org.springframework.data.mongodb.core.query.Criteria.where("_id").is(id), store.unlocked()));
+        Document stored = store.findById(schema, id);
+        return stored != null && store.lockedNow(stored);
     }
 
     public DocumentStore store() {

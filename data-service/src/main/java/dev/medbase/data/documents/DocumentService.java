@@ -42,6 +42,9 @@ import dev.medbase.platform.security.Caller;
 @Service
 public class DocumentService {
 
+    /** Reads and compare-and-sets of one write before it gives up with 415 (each lost CAS means a concurrent write). */
+    private static final int CAS_ATTEMPTS = 3;
+
     private final SchemaStore schemas;
     private final DocumentStore store;
     private final Workflow workflow;
@@ -289,52 +292,72 @@ public class DocumentService {
     /**
      * Takes the document's lock (if the caller may act on it and the RQL precondition holds), applies the change in
      * memory and commits it. Null when the precondition did not hold (the contract's "0 affected records").
+     *
+     * <p>The checks run on the document as read, and the lock is a CAS on that read (see {@link DocumentStore}), so
+     * they hold for the locked state exactly as if they were part of the lock's query. The errors are those of one
+     * atomic attempt: unknown (16), not the caller's (10, or 16 if they cannot even read it), the precondition does
+     * not hold (null), locked (415). A CAS lost to a concurrent write is retried against the new state.
      */
     private <T> Changed<T> modify(Caller caller, CompiledSchema compiled, String documentId, RqlQuery rql,
                                   Access.Op op, List<String> transitionNames, Function<Doc, T> change) {
         Schema schema = compiled.schema();
         ObjectId id = objectId(documentId);
-        Criteria access = Access.criteria(caller, schema, op, transitionNames);
         Criteria precondition = rql.hasFilter() ? compiled.documentQueries().toCriteria(rql.filter()) : null;
         String lockId = new ObjectId().toHexString();
-        Document locked = store.lock(schema, DocumentStore.and(Criteria.where("_id").is(id), access, precondition),
-                lockId);
-        if (locked == null) {
-            diagnose(caller, schema, id, access, precondition, op);
-            return null;
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Document seen = existing(schema, id);
+            requireAccess(caller, schema, op, transitionNames, Doc.fromBson(seen), op.name());
+            // rare, and then a collection scan on the embedded server; its answer holds for the state read because
+            // the lock below is taken only if nothing wrote the document since
+            if (precondition != null
+                    && !store.exists(schema, DocumentStore.and(Criteria.where("_id").is(id), precondition))) {
+                return null;
+            }
+            if (store.lockedNow(seen)) {
+                throw locked();
+            }
+            Document locked = store.lock(schema, seen, lockId);
+            if (locked != null) {
+                return change(schema, Doc.fromBson(locked), lockId, change);
+            }
         }
-        Doc doc = Doc.fromBson(locked);
+        throw locked();
+    }
+
+    private <T> Changed<T> change(Schema schema, Doc doc, String lockId, Function<Doc, T> change) {
         T result;
         try {
             result = change.apply(doc);
             doc.updateTimestamp = new Date();
         } catch (RuntimeException e) {
-            store.release(schema, id, lockId);
+            store.release(schema, doc.id, lockId);
             throw e;
         }
         if (!store.commit(schema, doc, lockId)) {
-            throw store.findById(schema, id) == null ? unknownDocument() : locked();
+            throw store.findById(schema, doc.id) == null ? unknownDocument() : locked();
         }
         return new Changed<>(doc, result);
     }
 
-    /** Why no document was locked: unknown (16), not the caller's (10, or 16 if they cannot even read it), locked
-     * (415), or (returns normally) the RQL precondition did not hold. */
-    private void diagnose(Caller caller, Schema schema, ObjectId id, Criteria access, Criteria precondition,
-                          Access.Op op) {
-        Document existing = store.findById(schema, id);
-        if (existing == null) {
+    /**
+     * The in-memory form of {@link Access#criteria} for one document (for transitions: any of the candidate names);
+     * 10 when the caller may read the document but not do this, 16 when they cannot even read it.
+     */
+    private static void requireAccess(Caller caller, Schema schema, Access.Op op, List<String> transitionNames,
+                                      Doc doc, String what) {
+        boolean allowed = transitionNames.isEmpty() ? Access.allows(caller, schema, op, doc, null)
+                : transitionNames.stream().anyMatch(name -> Access.allows(caller, schema, op, doc, name));
+        if (!allowed) {
+            throw Access.allows(caller, schema, Access.Op.READ, doc, null) ? noPermission(what) : unknownDocument();
+        }
+    }
+
+    private Document existing(Schema schema, ObjectId id) {
+        Document stored = store.findById(schema, id);
+        if (stored == null) {
             throw unknownDocument();
         }
-        Doc doc = Doc.fromBson(existing);
-        if (access != null && !store.exists(schema, DocumentStore.and(Criteria.where("_id").is(id), access))) {
-            throw Access.allows(caller, schema, Access.Op.READ, doc, null) ? noPermission(op.name()) : unknownDocument();
-        }
-        if (precondition != null
-                && !store.exists(schema, DocumentStore.and(Criteria.where("_id").is(id), precondition))) {
-            return;
-        }
-        throw locked();
+        return stored;
     }
 
     // ---- delete ------------------------------------------------------------------------------------------------
@@ -344,15 +367,14 @@ public class DocumentService {
         CompiledSchema compiled = schemas.resolve(path);
         Schema schema = writable(compiled);
         ObjectId id = objectId(documentId);
-        Criteria access = Access.criteria(caller, schema, Access.Op.DELETE, List.of());
-        long deleted = store.delete(schema, DocumentStore.and(Criteria.where("_id").is(id), access));
+        long deleted = 0;
+        for (int attempt = 0; attempt < CAS_ATTEMPTS && deleted == 0; attempt++) {
+            Document seen = existing(schema, id);
+            requireAccess(caller, schema, Access.Op.DELETE, List.of(), Doc.fromBson(seen), "DELETE_DOCUMENTS");
+            deleted = store.deleteUnchanged(schema, seen) ? 1 : 0;
+        }
         if (deleted == 0) {
-            Document existing = store.findById(schema, id);
-            if (existing == null) {
-                throw unknownDocument();
-            }
-            throw Access.allows(caller, schema, Access.Op.READ, Doc.fromBson(existing), null)
-                    ? noPermission("DELETE_DOCUMENTS") : unknownDocument();
+            throw locked();
         }
         store.mongo().remove(Query.query(Criteria.where("schemaId").is(schema.idHex())
                 .and("documentId").is(id.toHexString())), "comments");
@@ -395,9 +417,16 @@ public class DocumentService {
             return SchemaService.affected(0);
         }
         update.set("updateTimestamp", new Date());
-        long matched = store.updateUnlocked(schema, Criteria.where("_id").is(id), update);
+        long matched = 0;
+        for (int attempt = 0; attempt < CAS_ATTEMPTS && matched == 0; attempt++) {
+            Document seen = existing(schema, id);
+            if (store.lockedNow(seen)) {
+                throw locked();
+            }
+            matched = store.updateUnchanged(schema, seen, update) ? 1 : 0;
+        }
         if (matched == 0) {
-            throw store.findById(schema, id) == null ? unknownDocument() : locked();
+            throw locked();
         }
         if (field.equals("userIds")) {
             groupSync.resyncDocument(schema, id);
