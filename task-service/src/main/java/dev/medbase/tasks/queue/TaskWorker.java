@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +33,8 @@ import dev.medbase.tasks.schedules.ScheduleService;
 @Component
 public class TaskWorker implements SmartLifecycle {
 
+    /** Due tasks read per query. */
+    private static final int CANDIDATES = 50;
     private static final Logger log = LoggerFactory.getLogger(TaskWorker.class);
 
     private final TaskQueue queue;
@@ -52,6 +53,9 @@ public class TaskWorker implements SmartLifecycle {
     private Map<String, Integer> counted;
     private Map<String, Integer> localAtCount;
     private long countedAt;
+    /** Due tasks read ahead, best first (see {@link #nextCandidate}); touched by the poller thread only. */
+    private final ArrayDeque<Document> candidates = new ArrayDeque<>();
+    private long candidatesReadAt;
 
     public TaskWorker(TaskQueue queue, TaskRunner runner, ScheduleService schedules, TasksProperties properties) {
         this.queue = queue;
@@ -121,6 +125,26 @@ public class TaskWorker implements SmartLifecycle {
         return estimate;
     }
 
+    /**
+     * The next due task to try, best first, of a function not at its limit. Due tasks are read {@link #CANDIDATES}
+     * at a time, because on the embedded MongoDB-wire server each read is a scan of every task; a read is used for at
+     * most one poll interval, so while a backlog drains, a task of higher priority created meanwhile waits at most
+     * that long for its turn. Candidates claimed by other replicas meanwhile fail their claim and are skipped.
+     */
+    private Document nextCandidate() {
+        Set<String> busy = busy(estimatedRunning());
+        if (candidates.isEmpty() || System.nanoTime() - candidatesReadAt >= properties.pollInterval().toNanos()) {
+            candidates.clear();
+            candidates.addAll(queue.due(CANDIDATES, busy));
+            candidatesReadAt = System.nanoTime();
+        }
+        Document next;
+        while ((next = candidates.poll()) != null && busy.contains(next.getString("functionName"))) {
+            // skipped: its function reached its limit since the read
+        }
+        return next;
+    }
+
     private void poll() {
         try {
             long now = System.nanoTime();
@@ -128,26 +152,14 @@ public class TaskWorker implements SmartLifecycle {
                 lastTick = now;
                 schedules.tick();
             }
-            // One read of due tasks serves several claims: on the embedded MongoDB-wire server it is a scan.
-            ArrayDeque<Document> candidates = new ArrayDeque<>();
-            boolean more = true;
             while (slots.tryAcquire()) {
                 Document task = null;
                 try {
-                    while (task == null) {
-                        Set<String> busy = busy(estimatedRunning());
-                        if (candidates.isEmpty() && more) {
-                            List<Document> due = queue.due(properties.concurrency() * 2, busy);
-                            candidates.addAll(due);
-                            more = due.size() == properties.concurrency() * 2;
-                        }
-                        Document candidate = candidates.poll();
-                        if (candidate == null) {
-                            break;
-                        }
-                        if (!busy.contains(candidate.getString("functionName"))) {
-                            task = queue.claim(candidate, id, initialLease());
-                        }
+                    Document candidate;
+                    int missed = 0; // claims lost to other replicas; bounded, so a pass always ends
+                    while (task == null && missed < CANDIDATES && (candidate = nextCandidate()) != null) {
+                        task = queue.claim(candidate, id, initialLease());
+                        missed++;
                     }
                 } catch (RuntimeException e) {
                     slots.release();
