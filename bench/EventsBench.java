@@ -94,8 +94,14 @@ public class EventsBench {
             report("login_succeeded from auth-service (outbox, relay, Kafka, store)", stored, sentRate,
                     apiTotal(gateway, token, "eq(type,login_succeeded)&gt(creation_timestamp," + since.getTime() + ")"));
 
+            // warm-up: 5 s at the rate, so the figures below are of JIT-compiled code (reported, not a measure)
+            String type = "bench_warmup_" + new ObjectId().toHexString().substring(16);
+            sentRate = send(kafka, type, rate * 5, rate);
+            report("warm-up, " + rate + "/s for 5 s (not a measure)", awaitStored(events, Filters.eq("type", type),
+                    rate * 5), sentRate, apiTotal(gateway, token, "eq(type," + type + ")"));
+
             // 2. sustained rate, as a relay sends
-            String type = "bench_sustained_" + new ObjectId().toHexString().substring(16);
+            type = "bench_sustained_" + new ObjectId().toHexString().substring(16);
             int count = rate * seconds;
             sentRate = send(kafka, type, count, rate);
             stored = awaitStored(events, Filters.eq("type", type), count);
