@@ -24,7 +24,7 @@ const cfg = {
   docs: Number(env.BENCH_DOCS || 100000),
   users: Number(env.BENCH_USERS || 10000),
   seconds: Number(env.BENCH_SECONDS || 20),
-  warmup: Number(env.BENCH_WARMUP || 5),
+  warmup: Number(env.BENCH_WARMUP || 15), // shorter leaves the services half interpreted (JFR)
   maxRequests: Number(env.BENCH_MAX_REQUESTS || 200000),
   concurrency: Number(env.BENCH_CONCURRENCY || 16),
   mixed: (env.BENCH_MIXED || '1,16,64').split(',').map(Number),
