@@ -91,23 +91,21 @@ public class EventStore {
 
     /**
      * Stores the events that are not stored already, in one unordered bulk insert with one sequence increment (the
-     * consumer hands over a poll at a time). An event whose id is stored already (a redelivery the consumer's dedupe
-     * did not catch, or a second copy within {@code events}) is skipped; the others are stored all the same.
+     * consumer hands over a poll at a time). An event whose id is stored already (a redelivery, or a second copy
+     * within {@code events}) is skipped; the others are stored all the same.
      *
      * @return how many this call stored
      */
     public int storeAll(List<EventEnvelope> events) {
         Map<Object, EventEnvelope> byId = new LinkedHashMap<>();
         events.forEach(e -> byId.putIfAbsent(Bson.storedId(e.id()), e));
-        // Custom events come back from Kafka after POST stored them: look first, so they do not take sequence
-        // numbers in vain. Other redeliveries are caught by the consumer's dedupe, and by the unique _id below.
-        List<Object> custom = byId.values().stream().filter(e -> CUSTOM_SOURCE.equals(e.source()))
-                .map(e -> Bson.storedId(e.id())).toList();
-        if (!custom.isEmpty()) {
-            Query stored = query(where("_id").in(custom));
-            stored.fields().include("_id");
-            mongo.find(stored, Document.class, COLLECTION).forEach(d -> byId.remove(d.get("_id")));
-        }
+        // Look first (one lookup in the _id index), so that redeliveries and custom events coming back from Kafka
+        // after POST stored them take no sequence numbers: a number taken in vain holds the event stream for its gap
+        // grace. This lookup is the consumer's only dedupe for this store (EventIngest keeps no processed-events
+        // records); the unique _id below catches what a concurrent replica stored meanwhile.
+        Query stored = query(where("_id").in(new ArrayList<>(byId.keySet())));
+        stored.fields().include("_id");
+        mongo.find(stored, Document.class, COLLECTION).forEach(d -> byId.remove(d.get("_id")));
         if (byId.isEmpty()) {
             return 0;
         }
