@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.medbase.devstack.infra.EmbeddedKafka;
 import dev.medbase.devstack.infra.EmbeddedMongo;
@@ -84,35 +85,6 @@ class EventsBatchIntegrationTest {
             return new Keyed();
         }
 
-        /** Writes keyed by event id, like event-service's store: the consumer keeps no processed-events record. */
-        @Bean
-        EventHandler keyedStore(Keyed keyed, EventsProperties properties) {
-            String topic = EventTopics.forSource(properties.source());
-            return new BatchEventHandler() {
-                @Override
-                public List<String> topics() {
-                    return List.of(topic);
-                }
-
-                @Override
-                public String name() {
-                    return "keyed";
-                }
-
-                @Override
-                public boolean idempotentByEventId() {
-                    return true;
-                }
-
-                @Override
-                public void handleAll(List<EventEnvelope> events) {
-                    if (events.stream().noneMatch(e -> e.type().equals("boom"))) {
-                        keyed.got.batches.add(List.copyOf(events));
-                    }
-                }
-            };
-        }
-
         /** A plain handler on the same topic, declared first, so it runs before the batch handler. */
         @Bean
         TestServices.Recorder recorder() {
@@ -127,7 +99,26 @@ class EventsBatchIntegrationTest {
         /** Fails every batch that holds a "boom" event, as a bulk insert fails on one bad document. */
         @Bean
         EventHandler store(Batches batches, EventsProperties properties) {
-            String topic = EventTopics.forSource(properties.source());
+            return batchHandler("store", EventTopics.forSource(properties.source()), false, events -> {
+                if (events.stream().anyMatch(e -> e.type().equals("boom"))) {
+                    throw new IllegalStateException("cannot store a boom");
+                }
+                batches.batches.add(List.copyOf(events));
+            });
+        }
+
+        /** Writes keyed by event id, like event-service's store: the consumer keeps no processed-events record. */
+        @Bean
+        EventHandler keyedStore(Keyed keyed, EventsProperties properties) {
+            return batchHandler("keyed", EventTopics.forSource(properties.source()), true, events -> {
+                if (events.stream().noneMatch(e -> e.type().equals("boom"))) {
+                    keyed.got.batches.add(List.copyOf(events));
+                }
+            });
+        }
+
+        private static BatchEventHandler batchHandler(String name, String topic, boolean keyedById,
+                                                      Consumer<List<EventEnvelope>> handleAll) {
             return new BatchEventHandler() {
                 @Override
                 public List<String> topics() {
@@ -136,15 +127,17 @@ class EventsBatchIntegrationTest {
 
                 @Override
                 public String name() {
-                    return "store";
+                    return name;
+                }
+
+                @Override
+                public boolean idempotentByEventId() {
+                    return keyedById;
                 }
 
                 @Override
                 public void handleAll(List<EventEnvelope> events) {
-                    if (events.stream().anyMatch(e -> e.type().equals("boom"))) {
-                        throw new IllegalStateException("cannot store a boom");
-                    }
-                    batches.batches.add(List.copyOf(events));
+                    handleAll.accept(events);
                 }
             };
         }
