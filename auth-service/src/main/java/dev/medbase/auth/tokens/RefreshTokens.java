@@ -28,6 +28,7 @@ import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlPaging;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.rql.RqlTranslator;
+import dev.medbase.platform.mongo.ExactKeyIndex;
 
 /**
  * Opaque refresh tokens (256 random bits, 64 hex characters), stored only as their SHA-256 digest, rotated on every
@@ -73,11 +74,8 @@ class RefreshTokens {
         mongo.indexOps(TOKENS).createIndex(new Index("tokenHash", Sort.Direction.ASC).unique());
         mongo.indexOps(TOKENS).createIndex(new Index("familyId", Sort.Direction.ASC));
         mongo.indexOps(TOKENS).createIndex(new Index("userId", Sort.Direction.ASC));
-        // Unique by _id already; declared so that the first-use check of rotate() ({_id, rotatedTimestamp: null})
-        // is an index lookup on the embedded MongoDB-wire server too, which walks an index only when a query names
-        // exactly its keys and would otherwise scan every token ever issued on each refresh.
-        mongo.indexOps(TOKENS).createIndex(new Index("_id", Sort.Direction.ASC).on("rotatedTimestamp",
-                Sort.Direction.ASC).unique().named("first_use"));
+        // the first-use check of rotate(): {_id, rotatedTimestamp: null}
+        mongo.indexOps(TOKENS).createIndex(ExactKeyIndex.of("first_use", "rotatedTimestamp"));
         mongo.indexOps(FAMILIES).createIndex(new Index("userId", Sort.Direction.ASC));
     }
 

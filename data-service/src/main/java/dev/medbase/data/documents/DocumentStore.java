@@ -12,10 +12,8 @@ import org.bson.types.ObjectId;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
@@ -26,6 +24,7 @@ import dev.medbase.data.schemas.Schema;
 import dev.medbase.data.support.QueryTimeouts;
 import dev.medbase.platform.error.ExhError;
 import dev.medbase.platform.error.ExhException;
+import dev.medbase.platform.mongo.ExactKeyIndex;
 
 /**
  * The documents of a schema (one collection per schema) and the {@code transitionLock} of §7.3.
@@ -40,8 +39,8 @@ import dev.medbase.platform.error.ExhException;
  * that only matches while it still holds the lock. No transactions needed.
  *
  * <p>Why by exact keys: the embedded MongoDB-wire server walks an index only when a query names exactly the keys of
- * a unique index, and scans the whole collection otherwise ({@code {_id, $or: …}} included). Hence the unique
- * {@code {_id, _lock}} index (unique by {@code _id} already) declared on each documents collection.
+ * a unique index, and scans the whole collection otherwise ({@code {_id, $or: …}} included). Hence the
+ * {@code {_id, _lock}} {@link ExactKeyIndex} declared on each documents collection.
  */
 @Component
 public class DocumentStore {
@@ -179,8 +178,7 @@ public class DocumentStore {
     String collection(Schema schema) {
         String name = schema.documentsCollection();
         if (!indexed.contains(name)) {
-            mongo.indexOps(name).createIndex(new Index("_id", Sort.Direction.ASC).on("_lock", Sort.Direction.ASC)
-                    .unique().named(LOCK_INDEX));
+            mongo.indexOps(name).createIndex(ExactKeyIndex.of(LOCK_INDEX, "_lock"));
             indexed.add(name);
         }
         return name;

@@ -25,6 +25,7 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
+import dev.medbase.platform.mongo.ExactKeyIndex;
 
 /**
  * The {@code mails} collection: one document per accepted mail, holding both what the mail log shows and the
@@ -66,10 +67,8 @@ public class MailStore {
                 .named("mails_request"));
         indexes.createIndex(new Index().on("creation_timestamp", Sort.Direction.DESC).named("mails_created"));
         indexes.createIndex(new Index().on("lease_token", Sort.Direction.ASC).unique().sparse().named("mails_lease"));
-        // Unique by _id already; declared so that claiming a queued candidate ({_id, status, next_attempt_at}) is an
-        // index lookup on the embedded MongoDB-wire server too, which walks an index only for exactly its keys.
-        indexes.createIndex(new Index().on("_id", Sort.Direction.ASC).on("status", Sort.Direction.ASC)
-                .on("next_attempt_at", Sort.Direction.ASC).unique().named("mails_claim"));
+        // claiming a queued candidate: {_id, status, next_attempt_at}
+        indexes.createIndex(ExactKeyIndex.of("mails_claim", "status", "next_attempt_at"));
     }
 
     /**

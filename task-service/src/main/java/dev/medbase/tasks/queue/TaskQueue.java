@@ -27,6 +27,7 @@ import dev.medbase.platform.rql.PageEnvelope;
 import dev.medbase.platform.rql.RqlPaging;
 import dev.medbase.platform.rql.RqlQuery;
 import dev.medbase.platform.rql.RqlTranslator;
+import dev.medbase.platform.mongo.ExactKeyIndex;
 import dev.medbase.tasks.support.Wire;
 
 /**
@@ -79,11 +80,8 @@ public class TaskQueue {
         try {
             mongo.indexOps(COLLECTION).createIndex(new Index().on("status", Sort.Direction.ASC)
                     .on("priority", Sort.Direction.DESC).on("startTimestamp", Sort.Direction.ASC));
-            // Unique by _id already; declared so that extend and finish ({_id, status, leaseOwner}, see owned()) are
-            // index lookups on the embedded MongoDB-wire server too, which walks an index only for exactly its keys
-            // and would otherwise scan every task ever run, twice per run.
-            mongo.indexOps(COLLECTION).createIndex(new Index().on("_id", Sort.Direction.ASC)
-                    .on("status", Sort.Direction.ASC).on("leaseOwner", Sort.Direction.ASC).unique().named("owned"));
+            // extend and finish (owned()) and the claim of a new task: {_id, status, leaseOwner}
+            mongo.indexOps(COLLECTION).createIndex(ExactKeyIndex.of("owned", "status", "leaseOwner"));
         } catch (RuntimeException e) {
             // an index is an optimisation; mongo-java-server and read-only users may refuse it
         }
