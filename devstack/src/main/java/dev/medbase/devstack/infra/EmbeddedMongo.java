@@ -2,6 +2,7 @@ package dev.medbase.devstack.infra;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,6 +17,14 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
  * sessions or change streams: services design around single-document atomic updates.
  */
 public final class EmbeddedMongo implements AutoCloseable {
+
+    /**
+     * Netty event loops serving connections. The server runs each command on its connection's loop and holds a
+     * collection's lock while it scans, so with netty's default (two per core) one slow command stalls every other
+     * connection that shares its loop, whatever collection they use. With a loop per connection or so, a command
+     * waits only for the collection it needs. Idle loops cost a parked thread each.
+     */
+    static final int WORKER_THREADS = 64;
 
     private final int port;
     private final Path dataFile;
@@ -43,7 +52,7 @@ public final class EmbeddedMongo implements AutoCloseable {
             backend = new H2Backend(dataFile.toAbsolutePath().toString());
         }
         server = new MongoServer(backend);
-        server.bind("127.0.0.1", port);
+        server.bind(new InetSocketAddress("127.0.0.1", port), 1, WORKER_THREADS);
         return this;
     }
 

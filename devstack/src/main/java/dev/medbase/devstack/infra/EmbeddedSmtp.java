@@ -99,6 +99,7 @@ public final class EmbeddedSmtp implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            System.setProperty("sun.net.httpserver.nodelay", "true"); // else ~40 ms per answer (delayed ACK)
             viewer = HttpServer.create(new InetSocketAddress("127.0.0.1", requestedViewerPort), 0);
             viewer.createContext("/", this::handle);
             viewer.setExecutor(viewerThreads);
