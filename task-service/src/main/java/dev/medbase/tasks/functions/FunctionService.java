@@ -1,12 +1,14 @@
 package dev.medbase.tasks.functions;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.bson.Document;
 import org.springframework.dao.DuplicateKeyException;
@@ -50,6 +52,11 @@ public class FunctionService {
             .field("creationTimestamp", FieldType.DATE)
             .build();
 
+    static final Duration CACHE_TTL = Duration.ofSeconds(1);
+    static final int CACHE_MAX_CODE = 256 * 1024;
+    static final int CACHE_MAX_ENTRIES = 1024;
+
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final MongoTemplate mongo;
     private final Executors executors;
     private final Clock clock;
@@ -62,7 +69,37 @@ public class FunctionService {
 
     public Optional<FunctionDef> find(String name) {
         Document d = mongo.findById(name, Document.class, COLLECTION);
-        return Optional.ofNullable(d).map(FunctionDef::from);
+        Optional<FunctionDef> found = Optional.ofNullable(d).map(FunctionDef::from);
+        remember(name, found);
+        return found;
+    }
+
+    /**
+     * The definition as read at most {@link #CACHE_TTL} ago, for the queue worker (one read per task otherwise): a
+     * change made through another replica reaches tasks claimed here within that time; through this one, at once.
+     * Definitions with more than {@link #CACHE_MAX_CODE} characters of code are read each time, so the cache stays
+     * small.
+     */
+    public Optional<FunctionDef> cached(String name) {
+        Cached hit = cache.get(name);
+        if (hit != null && System.nanoTime() - hit.readAt() < CACHE_TTL.toNanos()) {
+            return hit.def();
+        }
+        return find(name);
+    }
+
+    private void remember(String name, Optional<FunctionDef> def) {
+        if (def.map(f -> f.code() != null && f.code().length() > CACHE_MAX_CODE).orElse(false)) {
+            cache.remove(name);
+            return;
+        }
+        if (cache.size() >= CACHE_MAX_ENTRIES) {
+            cache.clear(); // tasks naming many unknown functions must not grow it without bound
+        }
+        cache.put(name, new Cached(def, System.nanoTime()));
+    }
+
+    private record Cached(Optional<FunctionDef> def, long readAt) {
     }
 
     public FunctionDef require(String name) {
@@ -81,6 +118,7 @@ public class FunctionService {
         doc.put("updateTimestamp", now);
         try {
             mongo.insert(doc, COLLECTION);
+            cache.remove(name);
         } catch (DuplicateKeyException e) {
             throw new ExhException(ExhError.RESOURCE_ALREADY_EXISTS_EXCEPTION, "Function '" + name + "' exists");
         }
@@ -99,6 +137,7 @@ public class FunctionService {
         apply(body, doc, false);
         doc.put("updateTimestamp", Date.from(clock.instant()));
         mongo.save(doc, COLLECTION);
+        cache.remove(name);
         return Wire.affected(1);
     }
 
@@ -106,6 +145,7 @@ public class FunctionService {
         long n = mongo.updateFirst(Query.query(Criteria.where("_id").is(name)),
                 new Update().set("enabled", enabled).set("updateTimestamp", Date.from(clock.instant())),
                 COLLECTION).getMatchedCount();
+        cache.remove(name);
         if (n == 0) {
             throw new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION, "Function '" + name + "' is unknown");
         }
@@ -114,6 +154,7 @@ public class FunctionService {
 
     public Map<String, Object> remove(String name) {
         long n = mongo.remove(Query.query(Criteria.where("_id").is(name)), COLLECTION).getDeletedCount();
+        cache.remove(name);
         if (n == 0) {
             throw new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION, "Function '" + name + "' is unknown");
         }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -173,9 +174,9 @@ public class TaskQueue {
      * Claims the best due task for {@code owner}, or null. Functions in {@code busyFunctions} (at their concurrency
      * limit) are skipped.
      */
-    public Document claim(String owner, Duration lease, Set<String> busyFunctions) {
+    public Document claim(String owner, Function<String, Duration> leaseOfFunction, Set<String> busyFunctions) {
         for (Document candidate : due(CANDIDATES, busyFunctions)) {
-            Document claimed = claim(candidate, owner, lease);
+            Document claimed = claim(candidate, owner, leaseOfFunction.apply(candidate.getString("functionName")));
             if (claimed != null) {
                 return claimed;
             }
@@ -183,7 +184,7 @@ public class TaskQueue {
         return null;
     }
 
-    /** Due tasks read per query by {@link #claim(String, Duration, Set)}. */
+    /** Due tasks read per query by {@link #claim(String, Function, Set)}. */
     static final int CANDIDATES = 20;
 
     /**

@@ -3,6 +3,7 @@ package dev.medbase.tasks.queue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,14 @@ public class TaskRunner {
         this.clock = clock;
     }
 
+    /**
+     * The lease a run of {@code fn} needs: its timeLimit plus the margin. Workers claim with it, so the runner
+     * extends the lease only when the function changed between the claim and the run.
+     */
+    static Duration lease(FunctionDef fn, TasksProperties properties) {
+        return Duration.ofSeconds(fn.timeLimit()).plus(properties.leaseMargin());
+    }
+
     /** The event a function receives: the task as on the wire. */
     public static Map<String, Object> event(Document task) {
         return TaskQueue.wire(task);
@@ -72,7 +81,7 @@ public class TaskRunner {
         } else if (task.getInteger("claims", 1) > MAX_CLAIMS) {
             outcome = ExecutionResult.invocationError("The task was abandoned by its worker " + MAX_CLAIMS + " times");
         } else {
-            Optional<FunctionDef> found = functions.find(functionName);
+            Optional<FunctionDef> found = functions.cached(functionName);
             fn = found.orElse(null);
             outcome = invoke(fn, functionName, id, owner, task);
         }
@@ -90,7 +99,11 @@ public class TaskRunner {
         if (executor.isEmpty()) {
             return ExecutionResult.invocationError("Runtime '" + fn.runtime() + "' is not supported");
         }
-        if (!queue.extend(id, owner, Duration.ofSeconds(fn.timeLimit()).plus(properties.leaseMargin()))) {
+        Duration lease = lease(fn, properties);
+        Date leaseUntil = task.getDate("leaseUntil");
+        boolean leaseCoversRun = leaseUntil != null
+                && !leaseUntil.toInstant().isBefore(clock.instant().plus(lease).minus(properties.leaseMargin().dividedBy(2)));
+        if (!leaseCoversRun && !queue.extend(id, owner, lease)) {
             return null; // lost the task already
         }
         try {

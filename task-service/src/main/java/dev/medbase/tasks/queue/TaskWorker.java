@@ -20,6 +20,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.medbase.tasks.TasksProperties;
+import dev.medbase.tasks.functions.FunctionService;
 import dev.medbase.tasks.schedules.ScheduleService;
 
 /**
@@ -33,13 +34,14 @@ import dev.medbase.tasks.schedules.ScheduleService;
 @Component
 public class TaskWorker implements SmartLifecycle {
 
-    /** Due tasks read per query. */
-    private static final int CANDIDATES = 50;
+    /** Due tasks read per query: each read is a scan of every task on the embedded server, each claim a lookup. */
+    private static final int CANDIDATES = 200;
     private static final Logger log = LoggerFactory.getLogger(TaskWorker.class);
 
     private final TaskQueue queue;
     private final TaskRunner runner;
     private final ScheduleService schedules;
+    private final FunctionService functions;
     private final TasksProperties properties;
     private final String id = ManagementFactory.getRuntimeMXBean().getName() + ":" + new ObjectId().toHexString();
     private final Semaphore slots;
@@ -57,8 +59,10 @@ public class TaskWorker implements SmartLifecycle {
     private final ArrayDeque<Document> candidates = new ArrayDeque<>();
     private long candidatesReadAt;
 
-    public TaskWorker(TaskQueue queue, TaskRunner runner, ScheduleService schedules, TasksProperties properties) {
+    public TaskWorker(TaskQueue queue, TaskRunner runner, ScheduleService schedules, FunctionService functions,
+                      TasksProperties properties) {
         this.queue = queue;
+        this.functions = functions;
         this.runner = runner;
         this.schedules = schedules;
         this.properties = properties;
@@ -69,9 +73,13 @@ public class TaskWorker implements SmartLifecycle {
         return id;
     }
 
-    /** The lease a claim starts with; the runner extends it to the function's timeLimit plus the margin. */
-    Duration initialLease() {
-        return properties.leaseMargin();
+    /**
+     * The lease a claim of a task of {@code functionName} takes: what a run of its function needs (see
+     * {@link TaskRunner#lease}), or the margin alone for an unknown function (its run fails at once).
+     */
+    Duration lease(String functionName) {
+        return functions.cached(functionName).map(fn -> TaskRunner.lease(fn, properties))
+                .orElse(properties.leaseMargin());
     }
 
     /** Makes the worker look for due tasks now rather than at its next poll (no-op when it is not running). */
@@ -86,7 +94,7 @@ public class TaskWorker implements SmartLifecycle {
         schedules.tick();
         int ran = 0;
         Document task;
-        while ((task = queue.claim(id, initialLease(), busy(queue.runningCounts()))) != null) {
+        while ((task = queue.claim(id, this::lease, busy(queue.runningCounts()))) != null) {
             runner.run(task, id);
             ran++;
         }
@@ -158,7 +166,7 @@ public class TaskWorker implements SmartLifecycle {
                     Document candidate;
                     int missed = 0; // claims lost to other replicas; bounded, so a pass always ends
                     while (task == null && missed < CANDIDATES && (candidate = nextCandidate()) != null) {
-                        task = queue.claim(candidate, id, initialLease());
+                        task = queue.claim(candidate, id, lease(candidate.getString("functionName")));
                         missed++;
                     }
                 } catch (RuntimeException e) {

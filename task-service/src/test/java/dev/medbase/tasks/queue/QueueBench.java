@@ -43,7 +43,7 @@ class QueueBench extends TaskApiTest {
             results.add(threads.submit(() -> {
                 int ran = 0;
                 Document task;
-                while ((task = queue.claim(owner, Duration.ofMinutes(1), Set.of())) != null) {
+                while ((task = queue.claim(owner, name -> Duration.ofMinutes(1), Set.of())) != null) {
                     runner.run(task, owner);
                     ran++;
                 }

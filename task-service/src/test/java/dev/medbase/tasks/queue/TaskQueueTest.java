@@ -34,6 +34,10 @@ class TaskQueueTest extends TaskApiTest {
     TaskRequestedHandler requested;
     @Autowired
     dev.medbase.tasks.schedules.ScheduleService schedules;
+    @Autowired
+    dev.medbase.tasks.functions.FunctionService functions;
+    @Autowired
+    dev.medbase.tasks.TasksProperties properties;
 
     private String createTask(String fn, Map<String, Object> body) {
         Map<String, Object> b = new java.util.LinkedHashMap<>(body);
@@ -124,7 +128,7 @@ class TaskQueueTest extends TaskApiTest {
                 start.await();
                 int ran = 0;
                 Document task;
-                while ((task = queue.claim(owner, Duration.ofMinutes(1), Set.of())) != null) {
+                while ((task = queue.claim(owner, name -> Duration.ofMinutes(1), Set.of())) != null) {
                     runner.run(task, owner);
                     ran++;
                 }
@@ -148,7 +152,7 @@ class TaskQueueTest extends TaskApiTest {
     void aTaskHeldByADeadWorkerIsRunAgainAfterItsLease() {
         String fn = testFunction(Map.of());
         String id = createTask(fn, Map.of());
-        Document claimed = queue.claim("dead-worker", Duration.ofSeconds(30), Set.of());
+        Document claimed = queue.claim("dead-worker", name -> Duration.ofSeconds(30), Set.of());
         assertThat(claimed.getObjectId("_id").toHexString()).isEqualTo(id);
         assertThat(task(id).path("status").asString()).isEqualTo("inProgress");
 
@@ -322,7 +326,7 @@ class TaskQueueTest extends TaskApiTest {
         }
         String free = createTask(other, Map.of());
         for (int i = 0; i < 5; i++) { // function-concurrency is 5: another replica holds five runs
-            assertThat(queue.claim("other-replica", Duration.ofMinutes(5), Set.of()).getString("functionName"))
+            assertThat(queue.claim("other-replica", name -> Duration.ofMinutes(5), Set.of()).getString("functionName"))
                     .isEqualTo(busy);
         }
         assertThat(worker.runDue()).isEqualTo(1);
@@ -335,11 +339,11 @@ class TaskQueueTest extends TaskApiTest {
     void aClaimedTaskCanNoLongerBeCanceled() {
         String fn = testFunction(Map.of());
         String id = createTask(fn, Map.of());
-        queue.claim("w1", Duration.ofMinutes(1), Set.of());
+        queue.claim("w1", name -> Duration.ofMinutes(1), Set.of());
         post("/tasks/v1/" + id + "/cancel", ADMIN, Map.of()).error(400, 27);
         String second = createTask(fn, Map.of());
         post("/tasks/v1/" + second + "/cancel", ADMIN, Map.of()).expect(200);
-        assertThat(queue.claim("w1", Duration.ofMinutes(1), Set.of())).isNull();
+        assertThat(queue.claim("w1", name -> Duration.ofMinutes(1), Set.of())).isNull();
     }
 
     @Test
@@ -368,13 +372,42 @@ class TaskQueueTest extends TaskApiTest {
     }
 
     @Test
+    void aClaimTakesTheLeaseItsFunctionNeedsAndAShorterLeaseIsExtendedBeforeTheRun() throws Exception {
+        String fn = testFunction(Map.of("timeLimit", 60));
+        TaskWorker worker = new TaskWorker(queue, runner, schedules, functions, properties);
+        assertThat(worker.lease(fn)).isEqualTo(Duration.ofSeconds(60).plus(properties.leaseMargin()));
+        assertThat(worker.lease("no-such-function")).isEqualTo(properties.leaseMargin());
+
+        for (Duration claimed : List.of(worker.lease(fn), Duration.ofSeconds(1))) {
+            String id = createTask(fn, Map.of("data", Map.of("behavior", "block")));
+            Document task = queue.claim("w1", f -> claimed, Set.of());
+            java.util.Date claimedUntil = task.getDate("leaseUntil");
+            executor.gate = new CountDownLatch(1);
+            executor.entered = new CountDownLatch(1);
+            Thread run = new Thread(() -> runner.run(task, "w1"));
+            run.start();
+            assertThat(executor.entered.await(30, TimeUnit.SECONDS)).isTrue();
+            java.util.Date during = mongo.findById(new ObjectId(id), Document.class, "tasks")
+                    .getDate("leaseUntil");
+            executor.release();
+            run.join(30_000);
+            assertThat(during.toInstant()).as("lease while running, claimed for %s", claimed)
+                    .isAfterOrEqualTo(clock.instant().plusSeconds(60));
+            if (claimed.getSeconds() > 60) {
+                assertThat(during).as("a claim with the function's lease is not extended").isEqualTo(claimedUntil);
+            }
+            assertThat(task(id).path("status").asString()).isEqualTo("complete");
+        }
+    }
+
+    @Test
     void theBackgroundWorkerRunsTasks() throws Exception {
         String fn = testFunction(Map.of());
         String id = createTask(fn, Map.of());
         dev.medbase.tasks.TasksProperties p = new dev.medbase.tasks.TasksProperties(true, Duration.ofMillis(20), 2, 5,
                 5, Duration.ofSeconds(30), org.springframework.util.unit.DataSize.ofKilobytes(250),
                 org.springframework.util.unit.DataSize.ofMegabytes(1), null, "node", "python3", null, null, null);
-        TaskWorker background = new TaskWorker(queue, runner, schedules, p);
+        TaskWorker background = new TaskWorker(queue, runner, schedules, functions, p);
         background.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -396,7 +429,7 @@ class TaskQueueTest extends TaskApiTest {
         dev.medbase.tasks.TasksProperties p = new dev.medbase.tasks.TasksProperties(true, Duration.ofHours(1), 1, 5,
                 5, Duration.ofSeconds(30), org.springframework.util.unit.DataSize.ofKilobytes(250),
                 org.springframework.util.unit.DataSize.ofMegabytes(1), null, "node", "python3", null, null, null);
-        TaskWorker background = new TaskWorker(queue, runner, schedules, p);
+        TaskWorker background = new TaskWorker(queue, runner, schedules, functions, p);
         background.start();
         try {
             background.wakeUp();
@@ -416,7 +449,7 @@ class TaskQueueTest extends TaskApiTest {
         String fn = testFunction(Map.of());
         String id = createTask(fn, Map.of());
         for (int i = 0; i < 3; i++) {
-            assertThat(queue.claim("crashing-" + i, Duration.ofSeconds(30), Set.of())).isNotNull();
+            assertThat(queue.claim("crashing-" + i, name -> Duration.ofSeconds(30), Set.of())).isNotNull();
             clock.advance(Duration.ofSeconds(31));
         }
         assertThat(worker.runDue()).isEqualTo(1);
