@@ -1,0 +1,80 @@
+package dev.medbase.devstack.infra;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ObjectDataType;
+
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+
+/**
+ * mongo-java-server's H2 backend, with cheaper unique-index lookups. Its index maps are keyed by {@link KeyValue},
+ * which H2 neither knows nor can compare, so H2 orders those keys by their Java serialization and serializes both
+ * keys on every comparison: a lookup by {@code _id} in a collection of 10k documents serialized some 30 objects, and
+ * under load that was over a third of the devstack's CPU. Here the index maps compare keys exactly as before (same
+ * bytes, same order, so data files written before stay valid) but take the bytes from a small cache of recently
+ * compared keys, by identity: the keys of the upper levels of a tree and the probe of a lookup are serialized once.
+ */
+final class CachedKeyH2Backend extends H2Backend {
+
+    private static final IndexKeyType INDEX_KEYS = new IndexKeyType();
+
+    CachedKeyH2Backend(String fileName) {
+        super(fileName);
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        MVStore store = getMvStore();
+        // Opening the index map first with our key type makes H2Database's own openMap(name) return that map (an
+        // open map is returned as it is). Runs from H2Database's constructor too, for the indexes it reopens.
+        return new H2Database(databaseName, store, getCursorRegistry()) {
+            @Override
+            protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
+                                                            List<IndexKey> keys, boolean sparse) {
+                // the map name H2Database uses: "<database>.<collection>._index_<index>"
+                store.openMap(databaseName + "." + collectionName + "._index_" + indexName,
+                        new MVMap.Builder<KeyValue, Object>().keyType(INDEX_KEYS));
+                return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+            }
+        };
+    }
+
+    /** H2's object type, but two {@link KeyValue}s are compared by cached serialized forms. */
+    static final class IndexKeyType extends ObjectDataType {
+
+        private static final int SLOTS = 1 << 13;
+
+        private record Serialized(Object key, byte[] bytes) {
+        }
+
+        private final AtomicReferenceArray<Serialized> cache = new AtomicReferenceArray<>(SLOTS);
+
+        @Override
+        public int compare(Object a, Object b) {
+            if (a instanceof KeyValue && b instanceof KeyValue) {
+                // What H2 does for two objects of a type it does not know and that are not Comparable.
+                return a == b ? 0 : compareNotNull(bytes(a), bytes(b));
+            }
+            return super.compare(a, b);
+        }
+
+        private byte[] bytes(Object key) {
+            int slot = System.identityHashCode(key) & (SLOTS - 1);
+            Serialized cached = cache.get(slot);
+            if (cached != null && cached.key() == key) {
+                return cached.bytes();
+            }
+            byte[] bytes = serialize(key);
+            cache.set(slot, new Serialized(key, bytes));
+            return bytes;
+        }
+    }
+}
