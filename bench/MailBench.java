@@ -39,7 +39,7 @@ public class MailBench {
                 password = args[5];
         int mails = Integer.parseInt(args[6]);
         int threads = Integer.parseInt(args[7]);
-        int warmupSeconds = args.length > 8 ? Integer.parseInt(args[8]) : 20;
+        int warmupSeconds = args.length > 8 ? Integer.parseInt(args[8]) : 40;
         if (mails > CATCHER_KEEPS) {
             throw new IllegalArgumentException("at most " + CATCHER_KEEPS + " mails: the catcher keeps "
                     + CATCHER_KEEPS);

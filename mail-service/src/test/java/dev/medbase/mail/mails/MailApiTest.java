@@ -163,6 +163,24 @@ class MailApiTest extends ApiTest {
     }
 
     @Test
+    void anSmtpConnectionTheServerDroppedWhileIdleIsReplacedWithoutAFailedAttempt() {
+        String first = post("/mail/v1/", ADMIN, PLAIN).expect(200).get("id").asString();
+        assertThat(worker.runOnce()).isEqualTo(1);
+        assertThat(storedMail(first).getString("status")).isEqualTo("sent");
+        TestSmtp.stop(); // the connection kept open for the next mail is gone with the server
+        TestSmtp.start();
+        TestSmtp.clear();
+
+        String second = post("/mail/v1/", ADMIN, PLAIN).expect(200).get("id").asString();
+        assertThat(worker.runOnce()).isEqualTo(1);
+        Document mail = storedMail(second);
+        assertThat(mail.getString("status")).isEqualTo("sent");
+        assertThat(mail.getInteger("attempts")).isEqualTo(1);
+        assertThat(mail.get("error")).isNull();
+        assertThat(TestSmtp.messages()).hasSize(1);
+    }
+
+    @Test
     void aMailStillUndeliverableAfterTheGiveUpTimeFails() {
         TestSmtp.stop();
         String id = post("/mail/v1/", ADMIN, PLAIN).expect(200).get("id").asString();
