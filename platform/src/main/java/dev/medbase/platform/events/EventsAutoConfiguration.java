@@ -85,7 +85,7 @@ public class EventsAutoConfiguration {
         }
         return new OutboxRelay(outbox, codec, producerFactory(config, new StringSerializer()),
                 new OutboxRelay.Settings(relay.batchSize(), relay.pollInterval(), relay.lease(), relay.minBackoff(),
-                        relay.maxBackoff()),
+                        relay.maxBackoff(), relay.linger()),
                 Clock.systemUTC());
     }
 

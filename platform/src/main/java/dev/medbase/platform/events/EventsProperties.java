@@ -42,6 +42,8 @@ public record EventsProperties(
      *                     {@code delivery.timeout.ms}), after that another replica may send it again
      * @param minBackoff   first pause after a failed pass; doubles up to {@code maxBackoff}
      * @param maxBackoff   longest pause between tries while Kafka is down
+     * @param linger       how long a woken relay waits for more events before its pass: a busy service then sends
+     *                     its events in fewer, larger passes (each pass costs a few database round trips)
      */
     public record Relay(
             @DefaultValue("true") boolean enabled,
@@ -49,7 +51,8 @@ public record EventsProperties(
             @DefaultValue("100") int batchSize,
             @DefaultValue("30s") Duration lease,
             @DefaultValue("200ms") Duration minBackoff,
-            @DefaultValue("10s") Duration maxBackoff) {
+            @DefaultValue("10s") Duration maxBackoff,
+            @DefaultValue("5ms") Duration linger) {
     }
 
     /**

@@ -46,7 +46,8 @@ final class OutboxRelay implements SmartLifecycle {
     private static final Comparator<OutboxRecord> ORDER =
             Comparator.comparing(OutboxRecord::time).thenComparing(OutboxRecord::id);
 
-    record Settings(int batchSize, Duration pollInterval, Duration lease, Duration minBackoff, Duration maxBackoff) {
+    record Settings(int batchSize, Duration pollInterval, Duration lease, Duration minBackoff, Duration maxBackoff,
+                    Duration linger) {
     }
 
     /** What one pass did: how many events it claimed and sent, and the first failure, if any. */
@@ -210,15 +211,18 @@ final class OutboxRelay implements SmartLifecycle {
             }
             Duration pause = afterPass(pass);
             passes.incrementAndGet();
-            if (!pause.isZero()) {
-                // After a failure, wake-ups don't shorten the backoff: a burst of publishes must not hammer a
-                // broker that is down.
-                await(pause, pass.failure() == null);
+            if (!pause.isZero() && await(pause, pass.failure() == null) && !settings.linger().isZero()) {
+                // Woken by a publish: events of a busy service keep coming, let a few more join this pass.
+                await(settings.linger(), false);
             }
         }
     }
 
-    private synchronized void await(Duration pause, boolean wakeable) {
+    /**
+     * Pauses, until woken if {@code wakeable} (after a failure, wake-ups don't shorten the backoff: a burst of
+     * publishes must not hammer a broker that is down). @return whether a wake-up ended the pause
+     */
+    private synchronized boolean await(Duration pause, boolean wakeable) {
         long deadline = System.nanoTime() + pause.toNanos();
         try {
             while (running && !(wakeable && wakeRequested)) {
@@ -232,7 +236,9 @@ final class OutboxRelay implements SmartLifecycle {
             Thread.currentThread().interrupt();
             running = false;
         }
+        boolean woken = wakeable && wakeRequested;
         wakeRequested = false;
+        return woken;
     }
 
     boolean inOutage() {

@@ -225,7 +225,7 @@ class OutboxRelayTest {
 
     private OutboxRelay relay(Duration poll, Duration minBackoff, Duration maxBackoff) {
         return new OutboxRelay(store, codec, new MockProducerFactory<>(() -> producer),
-                new OutboxRelay.Settings(10, poll, LEASE, minBackoff, maxBackoff), clock);
+                new OutboxRelay.Settings(10, poll, LEASE, minBackoff, maxBackoff, Duration.ofMillis(5)), clock);
     }
 
     private static String header(ProducerRecord<String, String> record, String name) {

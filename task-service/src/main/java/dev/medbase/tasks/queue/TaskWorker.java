@@ -35,7 +35,7 @@ import dev.medbase.tasks.schedules.ScheduleService;
 public class TaskWorker implements SmartLifecycle {
 
     /** Due tasks read per query: each read is a scan of every task on the embedded server, each claim a lookup. */
-    private static final int CANDIDATES = 200;
+    private static final int CANDIDATES = 500;
     private static final Logger log = LoggerFactory.getLogger(TaskWorker.class);
 
     private final TaskQueue queue;
