@@ -223,9 +223,30 @@ class OutboxRelayTest {
         assertThat(producer.history()).extracting(r -> header(r, "ce_id")).containsExactly(event.id());
     }
 
+    @Test
+    void eventsPublishedWhileAWokenRelayLingersGoOutInItsOnePass() throws InterruptedException {
+        relay = relay(Duration.ofMinutes(10), Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(2));
+        events = new EventPublisher(store, codec, "users", relay::wakeUp);
+        relay.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.passes() >= 1); // now asleep for 10 minutes
+        long passes = relay.passes();
+
+        EventEnvelope first = events.publish("user_created", "u1", null); // wakes it: it lingers 2 s
+        Thread.sleep(300); // without the linger, the first event would be gone in a pass of its own by now
+        EventEnvelope second = events.publish("user_created", "u2", null);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.count() == 0);
+        assertThat(producer.history()).extracting(r -> header(r, "ce_id")).containsExactly(first.id(), second.id());
+        assertThat(relay.passes()).isEqualTo(passes + 1);
+    }
+
     private OutboxRelay relay(Duration poll, Duration minBackoff, Duration maxBackoff) {
+        return relay(poll, minBackoff, maxBackoff, Duration.ofMillis(5));
+    }
+
+    private OutboxRelay relay(Duration poll, Duration minBackoff, Duration maxBackoff, Duration linger) {
         return new OutboxRelay(store, codec, new MockProducerFactory<>(() -> producer),
-                new OutboxRelay.Settings(10, poll, LEASE, minBackoff, maxBackoff, Duration.ofMillis(5)), clock);
+                new OutboxRelay.Settings(10, poll, LEASE, minBackoff, maxBackoff, linger), clock);
     }
 
     private static String header(ProducerRecord<String, String> record, String name) {
