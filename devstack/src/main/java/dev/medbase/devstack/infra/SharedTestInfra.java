@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * One in-memory MongoDB-wire server and one Kafka broker per test JVM, started on first use and stopped when the JVM
@@ -35,14 +37,27 @@ public final class SharedTestInfra {
 
     public static synchronized String kafkaBootstrapServers() {
         if (kafka == null) {
+            Path dir;
             try {
-                Path dir = Files.createTempDirectory("medbase-test-kafka");
-                kafka = new EmbeddedKafka(EmbeddedKafka.freePort(), dir).start();
+                dir = Files.createTempDirectory("medbase-test-kafka");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "test-kafka-stop"));
+            kafka = new EmbeddedKafka(EmbeddedKafka.freePort(), dir).start();
+            EmbeddedKafka started = kafka;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                started.close();
+                deleteTree(dir); // else every test JVM leaves its broker's log directory in the temp folder
+            }, "test-kafka-stop"));
         }
         return kafka.bootstrapServers();
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temp directory is harmless
+        }
     }
 }
