@@ -37,14 +37,10 @@ class DocumentedExamplesTest extends AuthIntegrationTest {
 
     /** Sends the documented example of an operation (path variables in order) as the admin; 200 and documented. */
     private JsonNode sendExample(String method, String template, String... variables) throws Exception {
-        String path = template;
-        for (String variable : variables) {
-            path = path.replaceFirst("\\{[^}]+}", variable);
-        }
-        Response r = send(method, path, "application/json",
-                OpenApiDocs.requestExample(doc, method, template).toString(), "Authorization", bearer(admin));
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        OpenApiDocs.assertResponseDocumented(doc, method, template, r.body());
-        return r.body();
+        return OpenApiDocs.sendExample(doc, (m, path, json) -> {
+            Response r = send(m, path, "application/json", json, "Authorization", bearer(admin));
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            return r.body();
+        }, method, template, variables);
     }
 }

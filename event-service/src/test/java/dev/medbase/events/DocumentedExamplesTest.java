@@ -46,13 +46,7 @@ class DocumentedExamplesTest extends EventServiceTest {
 
     /** Sends the documented example of an operation (path variables in order); 200 and documented. */
     private JsonNode sendExample(String method, String template, String... variables) {
-        String path = template;
-        for (String variable : variables) {
-            path = path.replaceFirst("\\{[^}]+}", variable);
-        }
-        JsonNode example = OpenApiDocs.requestExample(doc, method, template);
-        JsonNode answer = send(method, path, ADMIN, example.toString(), "application/json").assertOk().body();
-        OpenApiDocs.assertResponseDocumented(doc, method, template, answer);
-        return answer;
+        return OpenApiDocs.sendExample(doc, (m, path, json) -> send(m, path, ADMIN, json, "application/json")
+                .assertOk().body(), method, template, variables);
     }
 }

@@ -41,13 +41,7 @@ class DocumentedExamplesTest extends TaskApiTest {
 
     /** Sends the documented example of an operation (path variables in order) as the admin; 200 and documented. */
     private JsonNode sendExample(String method, String template, String... variables) {
-        String path = template;
-        for (String variable : variables) {
-            path = path.replaceFirst("\\{[^}]+}", variable);
-        }
-        JsonNode example = OpenApiDocs.requestExample(doc, method, template);
-        JsonNode answer = send(method, path, ADMIN, example.toString()).expect(200).json();
-        OpenApiDocs.assertResponseDocumented(doc, method, template, answer);
-        return answer;
+        return OpenApiDocs.sendExample(doc, (m, path, json) -> send(m, path, ADMIN, json).expect(200).json(), method,
+                template, variables);
     }
 }

@@ -135,6 +135,34 @@ public final class OpenApiDocs {
         return example;
     }
 
+    /** Sends a request to the service under test and answers its 200 JSON body (failing the test otherwise). */
+    @FunctionalInterface
+    public interface Sender {
+        JsonNode send(String method, String path, String json) throws Exception;
+    }
+
+    /**
+     * Sends the {@link #requestExample} of an operation with {@code sender}, to {@code template} with its path
+     * variables filled in order, and asserts the answer {@link #assertResponseDocumented documented}.
+     */
+    public static JsonNode sendExample(JsonNode doc, Sender sender, String method, String template,
+                                       String... variables) {
+        String path = template;
+        for (String variable : variables) {
+            path = path.replaceFirst("\\{[^}]+}", variable);
+        }
+        JsonNode answer;
+        try {
+            answer = sender.send(method, path, requestExample(doc, method, template).toString());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(method + " " + path + " could not be sent", e);
+        }
+        assertResponseDocumented(doc, method, template, answer);
+        return answer;
+    }
+
     /**
      * Asserts that every key of a real 2xx JSON answer of an operation is a property its document names (unless the
      * documented shape is open to more), e.g. after sending its {@link #requestExample}: proves the keys and casing.
