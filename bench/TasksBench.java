@@ -41,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <li><b>Create and run</b>: N tasks created by 8 threads, due at once; creates/s, completions/s over the span from
  *     the first creation to the last completion, create → complete latency.</li>
  * <li><b>Queue drain</b>: N tasks created with one {@code startTimestamp} in the future, so they are all queued when
- *     they fall due; completions/s from that instant to the last completion.</li>
+ *     they fall due; completions/s from that instant to the last completion. Twice: the second drain runs on JVMs
+ *     that have compiled the whole path.</li>
  * <li><b>Scheduling latency</b>: tasks due one at a time (every 100 ms); latency = the function's HTTP request
  *     arriving here minus the task's {@code startTimestamp}.</li>
  * <li><b>Node cold/warm</b>: a Node function that reports to this process when its handler starts; the first task
@@ -124,18 +125,11 @@ public class TasksBench {
             row("create and run (8 creating threads, due at once)", done, createRate,
                     done.size() / ((lastDone - t0) / 1000.0), latency);
 
-            login();
-            // 2. queue drain: all queued when they fall due
-            long due = System.currentTimeMillis() + (long) (drain / Math.max(1, createRate) * 1500) + 3000;
-            double drainCreateRate = createTasks(noop, drain, Instant.ofEpochMilli(due), "drain");
-            long createdBy = System.currentTimeMillis();
-            done = awaitFinished(store, noop, "drain", drain);
-            lastDone = done.stream().mapToLong(d -> d.getDate("statusChangedTimestamp").getTime()).max().orElse(due);
-            latency.clear();
-            done.forEach(d -> latency.add(d.getDate("statusChangedTimestamp").getTime() - due));
-            row("queue drain (" + drain + " queued, due at one instant)" + (createdBy > due
-                    ? " — creation overran the due time" : ""), done, drainCreateRate,
-                    done.size() / ((lastDone - due) / 1000.0), latency);
+            // 2. queue drain, twice: the first still pays for JIT compilation of the paths phase 1 did not take (in
+            // session 18's profiles, compiler threads took most of a core during a first drain after 500 tasks)
+            double drainCreateRate = drain(store, noop, drain, createRate, "drain",
+                    "queue drain (" + drain + " queued, due at one instant)");
+            drain(store, noop, drain, drainCreateRate, "drain2", "second queue drain, same size (steady state)");
 
             login();
             // 3. scheduling latency: due one at a time
@@ -168,6 +162,25 @@ public class TasksBench {
             receiver.stop(0);
             ((ExecutorService) receiver.getExecutor()).shutdownNow();
         }
+    }
+
+    /**
+     * Creates {@code count} tasks due at one instant after all are created (estimated from {@code createRate}),
+     * waits for them, prints a row; returns the rate they were created at.
+     */
+    static double drain(MongoCollection<Document> store, String noop, int count, double createRate, String wave,
+                      String label) throws Exception {
+        login();
+        long due = System.currentTimeMillis() + (long) (count / Math.max(1, createRate) * 1500) + 3000;
+        double drainCreateRate = createTasks(noop, count, Instant.ofEpochMilli(due), wave);
+        long createdBy = System.currentTimeMillis();
+        List<Document> done = awaitFinished(store, noop, wave, count);
+        long lastDone = done.stream().mapToLong(d -> d.getDate("statusChangedTimestamp").getTime()).max().orElse(due);
+        List<Long> latency = new ArrayList<>();
+        done.forEach(d -> latency.add(d.getDate("statusChangedTimestamp").getTime() - due));
+        row(label + (createdBy > due ? " — creation overran the due time" : ""), done, drainCreateRate,
+                done.size() / ((lastDone - due) / 1000.0), latency);
+        return drainCreateRate;
     }
 
     static void nodeColdWarm(MongoCollection<Document> store, String receiverUrl, String suffix) throws Exception {

@@ -7,12 +7,17 @@ import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.type.ObjectDataType;
 
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
 
 /**
  * mongo-java-server's H2 backend, with cheaper unique-index lookups. Its index maps are keyed by {@link KeyValue},
@@ -26,8 +31,16 @@ final class CachedKeyH2Backend extends H2Backend {
 
     private static final IndexKeyType INDEX_KEYS = new IndexKeyType();
 
+    /** Null unless scans are reported (static: the backend's constructor opens the stored databases already). */
+    private static final ScanReport scans = ScanReport.fromSystemProperty();
+
     CachedKeyH2Backend(String fileName) {
         super(fileName);
+    }
+
+    /** The scan report of this JVM's file-backed servers, or null when {@code medbase.devstack.scan-report} is unset. */
+    static ScanReport scanReport() {
+        return scans;
     }
 
     @Override
@@ -43,6 +56,28 @@ final class CachedKeyH2Backend extends H2Backend {
                 store.openMap(databaseName + "." + collectionName + "._index_" + indexName,
                         new MVMap.Builder<KeyValue, Object>().keyType(INDEX_KEYS));
                 return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+            }
+
+            @Override
+            protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+                if (scans == null) {
+                    return super.openOrCreateCollection(collectionName, options);
+                }
+                // the map names H2Database uses, with matchDocuments (a query no index serves) reported
+                String full = getFullCollectionNamespace(collectionName);
+                return new H2Collection(this, collectionName, options, store.openMap("databases." + full),
+                        store.openMap("meta." + full), cursorRegistry) {
+                    @Override
+                    protected QueryResult matchDocuments(Document query, Document orderBy, int skip, int limit,
+                                                         int batchSize, Document projection) {
+                        long start = System.nanoTime();
+                        try {
+                            return super.matchDocuments(query, orderBy, skip, limit, batchSize, projection);
+                        } finally {
+                            scans.record(full, query, orderBy, count(), System.nanoTime() - start);
+                        }
+                    }
+                };
             }
         };
     }

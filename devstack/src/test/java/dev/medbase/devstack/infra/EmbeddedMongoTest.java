@@ -112,6 +112,13 @@ class EmbeddedMongoTest {
             }
             assertThat(tasks.countDocuments()).isEqualTo(2000);
             assertThat(tasks.find(new Document("_id", ids.get(0)).append("status", "new")).first()).isNull();
+
+            // the scan report (on in this module's tests) names the query no index served, and only that one
+            CachedKeyH2Backend.scanReport().summaryAndReset();
+            assertThat(tasks.find(new Document("_id", ids.get(1)).append("status", "new")).first()).isNotNull();
+            assertThat(tasks.find(new Document("n", new Document("$gte", 1990))).into(new ArrayList<>())).hasSize(10);
+            assertThat(CachedKeyH2Backend.scanReport().summaryAndReset())
+                    .contains("test.tasks {n: {$gte}}: 1, 2000, ").doesNotContain("_id");
         }
     }
 }
