@@ -68,6 +68,7 @@ public class FilesBench {
         int repeats = Integer.parseInt(args[7]);
         int threads = Integer.parseInt(args[8]);
         int seconds = Integer.parseInt(args[9]);
+        int warmups = args.length > 10 ? Integer.parseInt(args[10]) : 3;
         new Random(7).nextBytes(BLOCK); // incompressible content
         String expected = sha256(new Generated(size));
 
@@ -94,6 +95,20 @@ public class FilesBench {
         // warm-up: a few small uploads and downloads so the first timed run does not pay for class loading
         for (int i = 0; i < 20; i++) {
             download(match(TOKEN, upload(10_000, "warm.bin")), null);
+        }
+        // then untimed rounds of each large workload: the first runs after start-up are slower while the JIT
+        // compiles the streaming paths (session 18: multipart upload 51, 69, 78, 99 MiB/s in runs 1-4; download
+        // 85 to 259 MiB/s), and a long-running server is measured
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warmups; i++) {
+            String warm = match(TOKEN, upload(size, "warm-big.bin"));
+            download(warm, null);
+            delete(warm);
+            delete(tusUpload(size));
+        }
+        if (warmups > 0) {
+            System.out.printf("| warm-up, untimed: %d × (upload, download, resumable upload) | | %.1f | |%n", warmups,
+                    (System.nanoTime() - warmStart) / 1e9);
         }
 
         memory.phase("multipart upload, " + repeats + " × " + size / MIB + " MiB");
