@@ -3,8 +3,8 @@
 # SDK frames it, and the resumable tus path), small-file uploads/s with N threads, and the resident memory of
 # file-service, the gateway and the devstack JVM during each phase. Starts the embedded stack on a fresh data
 # directory with file-service's plain upload limit raised above the large file (default 8 MB, as Extra Horizon),
-# runs bench/FilesBench.java, stops everything. Service JVM options: the devstack's defaults unless MEDBASE_JVM_OPTS
-# is set (e.g. to add -XX:StartFlightRecording).
+# runs bench/FilesBench.java, stops everything. JVM options: bench/jvm.sh's (MEDBASE_JVM_OPTS wins, e.g. to add
+# -XX:StartFlightRecording).
 # Timed runs follow untimed warm-up rounds of each large workload (the JIT compiles the streaming paths meanwhile).
 # Usage: bench/files.sh [size-MiB] [repeats] [threads] [seconds] [warm-up rounds]   (defaults 100, 3, 8, 20, 3)
 set -euo pipefail
