@@ -58,6 +58,7 @@ public class TaskWorker implements SmartLifecycle {
     /** Due tasks read ahead, best first (see {@link #nextCandidate}); touched by the poller thread only. */
     private final ArrayDeque<Document> candidates = new ArrayDeque<>();
     private long candidatesReadAt;
+    private boolean lastReadEmpty;
 
     public TaskWorker(TaskQueue queue, TaskRunner runner, ScheduleService schedules, FunctionService functions,
                       TasksProperties properties) {
@@ -140,12 +141,19 @@ public class TaskWorker implements SmartLifecycle {
      * that long for its turn. Candidates claimed by other replicas meanwhile fail their claim and are skipped.
      */
     private Document nextCandidate() {
-        Set<String> busy = busy(estimatedRunning());
         if (candidates.isEmpty() || System.nanoTime() - candidatesReadAt >= properties.pollInterval().toNanos()) {
             candidates.clear();
-            candidates.addAll(queue.due(CANDIDATES, busy));
+            // An idle worker reads without counting running tasks first: on the embedded server each count reads
+            // every stored task, and an idle queue is polled twice a second. The count comes when something is due.
+            boolean idle = lastReadEmpty && localRunning.isEmpty();
+            candidates.addAll(queue.due(CANDIDATES, idle ? Set.of() : busy(estimatedRunning())));
             candidatesReadAt = System.nanoTime();
+            lastReadEmpty = candidates.isEmpty();
         }
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        Set<String> busy = busy(estimatedRunning());
         Document next;
         while ((next = candidates.poll()) != null && busy.contains(next.getString("functionName"))) {
             // skipped: its function reached its limit since the read

@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import dev.medbase.platform.events.EventEnvelope;
+import dev.medbase.tasks.TasksProperties;
 import dev.medbase.tasks.support.Wire;
 import dev.medbase.tasks.testing.TaskApiTest;
 import dev.medbase.platform.testing.TestTokens;
@@ -37,7 +38,7 @@ class TaskQueueTest extends TaskApiTest {
     @Autowired
     dev.medbase.tasks.functions.FunctionService functions;
     @Autowired
-    dev.medbase.tasks.TasksProperties properties;
+    TasksProperties properties;
 
     private String createTask(String fn, Map<String, Object> body) {
         Map<String, Object> b = new java.util.LinkedHashMap<>(body);
@@ -333,6 +334,38 @@ class TaskQueueTest extends TaskApiTest {
         assertThat(executor.runs).containsExactly(free);
         assertThat(get("/tasks/v1/?eq(functionName," + busy + ")&eq(status,new)", ADMIN).json()
                 .path("page").path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aPollingWorkerThatWasIdleStillLeavesAFunctionAtItsLimitOnAnotherReplicaAlone() throws Exception {
+        worker.runDue(); // what earlier tests left due runs now, not under the polling worker
+        String busy = testFunction(Map.of());
+        String other = testFunction(Map.of());
+        for (int i = 0; i < 5; i++) { // function-concurrency is 5: another replica holds five runs
+            createTask(busy, Map.of());
+            assertThat(queue.claim("other-replica", name -> Duration.ofMinutes(5), Set.of())).isNotNull();
+        }
+        TasksProperties polling = new TasksProperties(true, Duration.ofMillis(20), properties.concurrency(),
+                properties.functionConcurrency(), properties.directConcurrency(), properties.leaseMargin(),
+                properties.maxDataSize(), properties.maxLogBytes(), properties.cacheDir(), properties.nodeCommand(),
+                properties.pythonCommand(), properties.apiHost(), properties.functionEnvironment(),
+                properties.httpSigningSecret());
+        TaskWorker poller = new TaskWorker(queue, runner, schedules, functions, polling);
+        poller.start();
+        try {
+            Thread.sleep(100); // idle polls: nothing is due, so the worker reads without counting running tasks
+            String waiting = createTask(busy, Map.of());
+            String free = createTask(other, Map.of());
+            for (int i = 0; i < 200 && !executor.runs.contains(free); i++) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(200); // ten more polls
+            assertThat(executor.runs).containsExactly(free);
+            assertThat(get("/tasks/v1/?eq(id," + waiting + ")", ADMIN).json().path("data").path(0).path("status")
+                    .asString()).isEqualTo("new");
+        } finally {
+            poller.stop();
+        }
     }
 
     @Test
