@@ -12,7 +12,10 @@ import org.springframework.util.unit.DataSize;
  * {@code medbase.tasks.*}.
  *
  * @param workerEnabled     run the queue worker and the scheduler in this process
- * @param pollInterval      how often an idle worker looks for due tasks and schedules
+ * @param pollInterval      how often schedules are checked, and due tasks read again while some are due
+ * @param idlePollInterval  how often a worker with nothing to do reads due tasks it was not told of (queued through
+ *                          another replica, leases that ran out): tasks queued through this replica wake it when
+ *                          they fall due
  * @param concurrency       tasks this replica runs at once (ExH default 5)
  * @param functionConcurrency tasks of one function running at once across all replicas
  * @param directConcurrency direct executions of one function running at once in this replica (more → 1403)
@@ -31,6 +34,7 @@ import org.springframework.util.unit.DataSize;
 public record TasksProperties(
         @DefaultValue("true") boolean workerEnabled,
         @DefaultValue("500ms") Duration pollInterval,
+        @DefaultValue("5s") Duration idlePollInterval,
         @DefaultValue("5") int concurrency,
         @DefaultValue("5") int functionConcurrency,
         @DefaultValue("5") int directConcurrency,

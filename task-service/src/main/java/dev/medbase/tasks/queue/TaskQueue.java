@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.bson.Document;
@@ -74,6 +75,8 @@ public class TaskQueue {
 
     private final MongoTemplate mongo;
     private final Clock clock;
+    /** Told the start time of every task queued here (the worker wakes up then); none until a worker registers. */
+    private volatile Consumer<Instant> onQueued = start -> { };
 
     public TaskQueue(MongoTemplate mongo, Clock clock) {
         this.mongo = mongo;
@@ -94,9 +97,15 @@ public class TaskQueue {
                           String sourceEventId) {
     }
 
+    /** Registers who is told the start time of every task queued from now on: the running worker of this replica. */
+    public void onQueued(Consumer<Instant> listener) {
+        this.onQueued = listener;
+    }
+
     public Document create(NewTask task) {
         Document doc = document(task, "new");
         mongo.insert(doc, COLLECTION);
+        onQueued.accept(doc.getDate("startTimestamp").toInstant());
         return doc;
     }
 
@@ -112,8 +121,12 @@ public class TaskQueue {
                 update.setOnInsert(k, v);
             }
         });
-        return mongo.findAndModify(Query.query(Criteria.where("sourceEventId").is(task.sourceEventId())), update,
-                FindAndModifyOptions.options().upsert(true).returnNew(true), Document.class, COLLECTION);
+        Document stored = mongo.findAndModify(Query.query(Criteria.where("sourceEventId").is(task.sourceEventId())),
+                update, FindAndModifyOptions.options().upsert(true).returnNew(true), Document.class, COLLECTION);
+        if (stored != null && "new".equals(stored.getString("status"))) {
+            onQueued.accept(stored.getDate("startTimestamp").toInstant());
+        }
+        return stored;
     }
 
     /** A direct execution's task: stored already running, never claimed by workers. */

@@ -45,18 +45,16 @@ public class TaskService {
     private final Executors executors;
     private final EventPublisher events;
     private final TasksProperties properties;
-    private final TaskWorker worker;
     private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
 
     public TaskService(TaskQueue queue, LogStore logs, FunctionService functions, Executors executors,
-                       EventPublisher events, TasksProperties properties, TaskWorker worker) {
+                       EventPublisher events, TasksProperties properties) {
         this.queue = queue;
         this.logs = logs;
         this.functions = functions;
         this.executors = executors;
         this.events = events;
         this.properties = properties;
-        this.worker = worker;
     }
 
     public Map<String, Object> create(Caller caller, JsonNode json) {
@@ -70,9 +68,6 @@ public class TaskService {
         Document task = queue.create(new TaskQueue.NewTask(functionName, data, tags, body.instant("startTimestamp"),
                 priority != null ? priority : fn.defaultPriority() != null ? fn.defaultPriority() : 0,
                 caller.userId(), caller.applicationId(), null, null));
-        if (!task.getDate("startTimestamp").after(task.getDate("creationTimestamp"))) {
-            worker.wakeUp(); // due now: no need to wait for the next poll
-        }
         return TaskQueue.wire(task);
     }
 

@@ -1,13 +1,16 @@
 package dev.medbase.tasks.queue;
 
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +30,9 @@ import dev.medbase.tasks.schedules.ScheduleService;
  * The queue worker of this replica: it fires due schedules, then claims due tasks while fewer than
  * {@code concurrency} run here (skipping functions at {@code function-concurrency} across replicas) and runs each on
  * its own thread. It looks again after {@code poll-interval}, or at once when woken: a run ended (a slot came free
- * while tasks may be waiting) or a due task was queued through this replica, so a busy queue is not paced by the
- * interval. Off with {@code medbase.tasks.worker-enabled=false}; {@link #runDue()} then does one pass synchronously
+ * while tasks may be waiting) or a task queued through this replica fell due (the queue tells the worker every start
+ * time), so neither a busy queue nor a task's start waits for the interval. Idle (nothing found, nothing running), it
+ * reads the queue only when woken or after {@code idle-poll-interval}, for tasks only the database knows of. Off with {@code medbase.tasks.worker-enabled=false}; {@link #runDue()} then does one pass synchronously
  * (tests).
  */
 @Component
@@ -36,6 +40,7 @@ public class TaskWorker implements SmartLifecycle {
 
     /** Due tasks read per query: each read is a scan of every task on the embedded server, each claim a lookup. */
     private static final int CANDIDATES = 500;
+    private static final int MAX_PENDING_STARTS = 10_000;
     private static final Logger log = LoggerFactory.getLogger(TaskWorker.class);
 
     private final TaskQueue queue;
@@ -47,6 +52,13 @@ public class TaskWorker implements SmartLifecycle {
     private final Semaphore slots;
     /** At most one pending wake-up: several ends of runs while a pass is going need only one more pass. */
     private final Semaphore wakeUps = new Semaphore(0);
+    /** Set by a wake-up: the next pass reads due tasks even when the worker is idle. */
+    private volatile boolean readWanted = true;
+    /** Start times (epoch ms) of tasks queued through this replica that were not due yet; each wakes the worker. */
+    private final ConcurrentSkipListSet<Long> pendingStarts = new ConcurrentSkipListSet<>();
+    private long lastRead;
+    /** The queue's clock, which start times are on; the worker's own waits are in real time. */
+    private final Clock clock;
     private volatile ExecutorService poller;
     private volatile ExecutorService pool;
     private long lastTick = System.nanoTime();
@@ -61,13 +73,14 @@ public class TaskWorker implements SmartLifecycle {
     private boolean lastReadEmpty;
 
     public TaskWorker(TaskQueue queue, TaskRunner runner, ScheduleService schedules, FunctionService functions,
-                      TasksProperties properties) {
+                      TasksProperties properties, Clock clock) {
         this.queue = queue;
         this.functions = functions;
         this.runner = runner;
         this.schedules = schedules;
         this.properties = properties;
         this.slots = new Semaphore(properties.concurrency());
+        this.clock = clock;
     }
 
     public String id() {
@@ -85,8 +98,23 @@ public class TaskWorker implements SmartLifecycle {
 
     /** Makes the worker look for due tasks now rather than at its next poll (no-op when it is not running). */
     public void wakeUp() {
+        readWanted = true;
         if (wakeUps.availablePermits() == 0) {
             wakeUps.release();
+        }
+    }
+
+    /**
+     * Makes the worker look for due tasks at {@code start} (now if it is past): every task queued through this
+     * replica — created, requested by an event, retried, scheduled — calls it, so an idle worker needs no polling
+     * for them. Beyond {@link #MAX_PENDING_STARTS} start times the idle poll finds the task.
+     */
+    void wakeUpAt(Instant start) {
+        long in = start.toEpochMilli() - clock.millis(); // in milliseconds, as the start is stored
+        if (in <= 0) {
+            wakeUp();
+        } else if (pendingStarts.size() < MAX_PENDING_STARTS) {
+            pendingStarts.add(System.currentTimeMillis() + in + 1); // + 1: woken a moment early, it would find nothing
         }
     }
 
@@ -148,6 +176,7 @@ public class TaskWorker implements SmartLifecycle {
             boolean idle = lastReadEmpty && localRunning.isEmpty();
             candidates.addAll(queue.due(CANDIDATES, idle ? Set.of() : busy(estimatedRunning())));
             candidatesReadAt = System.nanoTime();
+            lastRead = candidatesReadAt;
             lastReadEmpty = candidates.isEmpty();
         }
         if (candidates.isEmpty()) {
@@ -168,6 +197,15 @@ public class TaskWorker implements SmartLifecycle {
                 lastTick = now;
                 schedules.tick();
             }
+            // Idle (the last read found nothing, nothing runs here): read again only when woken (a task queued
+            // through this replica fell due, a run ended) or after the idle poll interval, for what only the
+            // database knows of (tasks queued through other replicas, leases that ran out). On the embedded server
+            // each read scans every stored task.
+            boolean idle = lastReadEmpty && localRunning.isEmpty() && candidates.isEmpty();
+            if (idle && !readWanted && now - lastRead < properties.idlePollInterval().toNanos()) {
+                return;
+            }
+            readWanted = false;
             while (slots.tryAcquire()) {
                 Document task = null;
                 try {
@@ -210,6 +248,7 @@ public class TaskWorker implements SmartLifecycle {
         if (!properties.workerEnabled() || poller != null) {
             return;
         }
+        queue.onQueued(this::wakeUpAt);
         pool = java.util.concurrent.Executors.newFixedThreadPool(properties.concurrency(), r -> {
             Thread t = new Thread(r, "task-runner");
             t.setDaemon(true);
@@ -224,11 +263,19 @@ public class TaskWorker implements SmartLifecycle {
     }
 
     private void pollUntilStopped() {
-        long ms = properties.pollInterval().toMillis();
         try {
             while (!Thread.currentThread().isInterrupted()) {
+                long ms = properties.pollInterval().toMillis();
+                Long next = pendingStarts.isEmpty() ? null : pendingStarts.first();
+                if (next != null) {
+                    ms = Math.max(0, Math.min(ms, next - System.currentTimeMillis()));
+                }
                 if (wakeUps.tryAcquire(ms, TimeUnit.MILLISECONDS)) {
                     wakeUps.drainPermits();
+                }
+                if (!pendingStarts.headSet(System.currentTimeMillis(), true).isEmpty()) {
+                    pendingStarts.headSet(System.currentTimeMillis(), true).clear();
+                    readWanted = true;
                 }
                 poll();
             }
@@ -240,6 +287,7 @@ public class TaskWorker implements SmartLifecycle {
     @Override
     public synchronized void stop() {
         if (poller != null) {
+            queue.onQueued(start -> { });
             poller.shutdownNow();
             pool.shutdown(); // running tasks finish (or their leases run out and another replica retries them)
             poller = null;

@@ -345,15 +345,10 @@ class TaskQueueTest extends TaskApiTest {
             createTask(busy, Map.of());
             assertThat(queue.claim("other-replica", name -> Duration.ofMinutes(5), Set.of())).isNotNull();
         }
-        TasksProperties polling = new TasksProperties(true, Duration.ofMillis(20), properties.concurrency(),
-                properties.functionConcurrency(), properties.directConcurrency(), properties.leaseMargin(),
-                properties.maxDataSize(), properties.maxLogBytes(), properties.cacheDir(), properties.nodeCommand(),
-                properties.pythonCommand(), properties.apiHost(), properties.functionEnvironment(),
-                properties.httpSigningSecret());
-        TaskWorker poller = new TaskWorker(queue, runner, schedules, functions, polling);
+        TaskWorker poller = new TaskWorker(queue, runner, schedules, functions, polling(Duration.ofMillis(20)), clock);
         poller.start();
         try {
-            Thread.sleep(100); // idle polls: nothing is due, so the worker reads without counting running tasks
+            Thread.sleep(100); // idle: nothing is due, so the worker's next read does not count running tasks first
             String waiting = createTask(busy, Map.of());
             String free = createTask(other, Map.of());
             for (int i = 0; i < 200 && !executor.runs.contains(free); i++) {
@@ -363,6 +358,39 @@ class TaskQueueTest extends TaskApiTest {
             assertThat(executor.runs).containsExactly(free);
             assertThat(get("/tasks/v1/?eq(id," + waiting + ")", ADMIN).json().path("data").path(0).path("status")
                     .asString()).isEqualTo("new");
+        } finally {
+            poller.stop();
+        }
+    }
+
+    /** The worker settings of these tests, with the worker on and the given idle poll interval. */
+    private TasksProperties polling(Duration idlePollInterval) {
+        return new TasksProperties(true, Duration.ofMillis(20), idlePollInterval, properties.concurrency(),
+                properties.functionConcurrency(), properties.directConcurrency(), properties.leaseMargin(),
+                properties.maxDataSize(), properties.maxLogBytes(), properties.cacheDir(), properties.nodeCommand(),
+                properties.pythonCommand(), properties.apiHost(), properties.functionEnvironment(),
+                properties.httpSigningSecret());
+    }
+
+    @Test
+    void anIdleWorkerRunsWhatIsQueuedThroughItsReplicaWhenItFallsDueWithoutPollingTheQueue() throws Exception {
+        worker.runDue(); // what earlier tests left due runs now, not under the polling worker
+        String fn = testFunction(Map.of());
+        // real time here: the worker waits in real time for a start time the queue's clock must reach
+        TaskQueue realTime = new TaskQueue(mongo, java.time.Clock.systemUTC());
+        TaskWorker poller = new TaskWorker(realTime, runner, schedules, functions, polling(Duration.ofHours(1)),
+                java.time.Clock.systemUTC());
+        poller.start();
+        try {
+            Thread.sleep(100); // the first read found nothing: idle, its next unprompted read an hour away
+            String later = realTime.create(new TaskQueue.NewTask(fn, Map.of(), List.of(),
+                    Instant.now().plusMillis(300), 0, null, null, null, null)).getObjectId("_id").toHexString();
+            String requested = realTime.createOnce(new TaskQueue.NewTask(fn, Map.of(), List.of(), null, 0, null,
+                    null, null, "event-" + new ObjectId())).getObjectId("_id").toHexString();
+            for (int i = 0; i < 500 && executor.runs.size() < 2; i++) {
+                Thread.sleep(20);
+            }
+            assertThat(executor.runs).containsExactly(requested, later);
         } finally {
             poller.stop();
         }
@@ -407,7 +435,7 @@ class TaskQueueTest extends TaskApiTest {
     @Test
     void aClaimTakesTheLeaseItsFunctionNeedsAndAShorterLeaseIsExtendedBeforeTheRun() throws Exception {
         String fn = testFunction(Map.of("timeLimit", 60));
-        TaskWorker worker = new TaskWorker(queue, runner, schedules, functions, properties);
+        TaskWorker worker = new TaskWorker(queue, runner, schedules, functions, properties, clock);
         assertThat(worker.lease(fn)).isEqualTo(Duration.ofSeconds(60).plus(properties.leaseMargin()));
         assertThat(worker.lease("no-such-function")).isEqualTo(properties.leaseMargin());
 
@@ -437,10 +465,11 @@ class TaskQueueTest extends TaskApiTest {
     void theBackgroundWorkerRunsTasks() throws Exception {
         String fn = testFunction(Map.of());
         String id = createTask(fn, Map.of());
-        dev.medbase.tasks.TasksProperties p = new dev.medbase.tasks.TasksProperties(true, Duration.ofMillis(20), 2, 5,
+        TasksProperties p = new TasksProperties(true, Duration.ofMillis(20),
+                Duration.ofSeconds(5), 2, 5,
                 5, Duration.ofSeconds(30), org.springframework.util.unit.DataSize.ofKilobytes(250),
                 org.springframework.util.unit.DataSize.ofMegabytes(1), null, "node", "python3", null, null, null);
-        TaskWorker background = new TaskWorker(queue, runner, schedules, functions, p);
+        TaskWorker background = new TaskWorker(queue, runner, schedules, functions, p, clock);
         background.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -459,10 +488,11 @@ class TaskQueueTest extends TaskApiTest {
         String fn = testFunction(Map.of());
         List<String> ids = List.of(createTask(fn, Map.of()), createTask(fn, Map.of()), createTask(fn, Map.of()));
         // one slot and an hour between polls: only the wake-up and the ends of runs can start these tasks
-        dev.medbase.tasks.TasksProperties p = new dev.medbase.tasks.TasksProperties(true, Duration.ofHours(1), 1, 5,
+        TasksProperties p = new TasksProperties(true, Duration.ofHours(1),
+                Duration.ofHours(1), 1, 5,
                 5, Duration.ofSeconds(30), org.springframework.util.unit.DataSize.ofKilobytes(250),
                 org.springframework.util.unit.DataSize.ofMegabytes(1), null, "node", "python3", null, null, null);
-        TaskWorker background = new TaskWorker(queue, runner, schedules, functions, p);
+        TaskWorker background = new TaskWorker(queue, runner, schedules, functions, p, clock);
         background.start();
         try {
             background.wakeUp();
