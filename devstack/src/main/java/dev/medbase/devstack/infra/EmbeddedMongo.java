@@ -29,6 +29,8 @@ public final class EmbeddedMongo implements AutoCloseable {
     private final Path dataFile;
     private MongoServer server;
     private MongoBackend backend;
+    /** Expires what TTL indexes say (file-backed servers: the devstack; tests' clocks may be far from real time). */
+    private TtlMonitor ttl;
 
     /** @param dataFile the H2 file to keep data in, or {@code null} for an in-memory server */
     public EmbeddedMongo(int port, Path dataFile) {
@@ -52,6 +54,9 @@ public final class EmbeddedMongo implements AutoCloseable {
         }
         server = new MongoServer(backend);
         server.bind(new InetSocketAddress("127.0.0.1", port), 1, WORKER_THREADS);
+        if (dataFile != null) {
+            ttl = new TtlMonitor(uri("admin"), TtlMonitor.EVERY).start();
+        }
         return this;
     }
 
@@ -66,6 +71,10 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (ttl != null) {
+            ttl.close();
+            ttl = null;
+        }
         if (server != null) {
             server.shutdownNow();
             server = null;
