@@ -38,7 +38,7 @@ final class CachedKeyH2Backend extends H2Backend {
         super(fileName);
     }
 
-    /** The scan report of this JVM's file-backed servers, or null when {@code medbase.devstack.scan-report} is unset. */
+    /** The scan report of this JVM's file-backed servers; null when {@code medbase.devstack.scan-report} is unset. */
     static ScanReport scanReport() {
         return scans;
     }

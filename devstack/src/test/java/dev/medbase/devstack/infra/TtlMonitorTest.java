@@ -37,7 +37,8 @@ class TtlMonitorTest {
              MongoClient client = MongoClients.create(mongo.uri("auth"));
              TtlMonitor monitor = new TtlMonitor(mongo.uri("admin"), Duration.ofHours(1))) {
             MongoCollection<Document> tokens = client.getDatabase("auth").getCollection("tokens");
-            tokens.createIndex(Indexes.ascending("expiryTimestamp"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+            tokens.createIndex(Indexes.ascending("expiryTimestamp"),
+                    new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
             tokens.insertMany(List.of(
                     new Document("_id", "expired").append("expiryTimestamp", Date.from(now.minusSeconds(5))),
                     new Document("_id", "live").append("expiryTimestamp", Date.from(now.plusSeconds(300))),
@@ -46,7 +47,8 @@ class TtlMonitorTest {
                     new Document("_id", "not a date").append("expiryTimestamp", "2000-01-01T00:00:00Z"),
                     new Document("_id", "no field")));
             MongoCollection<Document> events = client.getDatabase("events").getCollection("processed");
-            events.createIndex(Indexes.ascending("processedAt"), new IndexOptions().expireAfter(3600L, TimeUnit.SECONDS));
+            events.createIndex(Indexes.ascending("processedAt"),
+                    new IndexOptions().expireAfter(3600L, TimeUnit.SECONDS));
             events.insertMany(List.of(
                     new Document("_id", "older than the hour").append("processedAt", Date.from(now.minusSeconds(3700))),
                     new Document("_id", "within the hour").append("processedAt", Date.from(now.minusSeconds(60)))));

@@ -32,8 +32,8 @@ import dev.medbase.tasks.schedules.ScheduleService;
  * its own thread. It looks again after {@code poll-interval}, or at once when woken: a run ended (a slot came free
  * while tasks may be waiting) or a task queued through this replica fell due (the queue tells the worker every start
  * time), so neither a busy queue nor a task's start waits for the interval. Idle (nothing found, nothing running), it
- * reads the queue only when woken or after {@code idle-poll-interval}, for tasks only the database knows of. Off with {@code medbase.tasks.worker-enabled=false}; {@link #runDue()} then does one pass synchronously
- * (tests).
+ * reads the queue only when woken or after {@code idle-poll-interval}, for tasks only the database knows of. Off with
+ * {@code medbase.tasks.worker-enabled=false}; {@link #runDue()} then does one pass synchronously (tests).
  */
 @Component
 public class TaskWorker implements SmartLifecycle {
@@ -48,6 +48,8 @@ public class TaskWorker implements SmartLifecycle {
     private final ScheduleService schedules;
     private final FunctionService functions;
     private final TasksProperties properties;
+    /** The queue's clock, which start times are on; the worker's own waits are in real time. */
+    private final Clock clock;
     private final String id = ManagementFactory.getRuntimeMXBean().getName() + ":" + new ObjectId().toHexString();
     private final Semaphore slots;
     /** At most one pending wake-up: several ends of runs while a pass is going need only one more pass. */
@@ -57,8 +59,6 @@ public class TaskWorker implements SmartLifecycle {
     /** Start times (epoch ms) of tasks queued through this replica that were not due yet; each wakes the worker. */
     private final ConcurrentSkipListSet<Long> pendingStarts = new ConcurrentSkipListSet<>();
     private long lastRead;
-    /** The queue's clock, which start times are on; the worker's own waits are in real time. */
-    private final Clock clock;
     private volatile ExecutorService poller;
     private volatile ExecutorService pool;
     private long lastTick = System.nanoTime();
@@ -171,8 +171,8 @@ public class TaskWorker implements SmartLifecycle {
     private Document nextCandidate() {
         if (candidates.isEmpty() || System.nanoTime() - candidatesReadAt >= properties.pollInterval().toNanos()) {
             candidates.clear();
-            // An idle worker reads without counting running tasks first: on the embedded server each count reads
-            // every stored task, and an idle queue is polled twice a second. The count comes when something is due.
+            // An idle worker reads without counting running tasks first (on the embedded server each count reads
+            // every stored task): the count comes when something is due.
             boolean idle = lastReadEmpty && localRunning.isEmpty();
             candidates.addAll(queue.due(CANDIDATES, idle ? Set.of() : busy(estimatedRunning())));
             candidatesReadAt = System.nanoTime();
