@@ -273,8 +273,9 @@ public class TaskWorker implements SmartLifecycle {
                 if (wakeUps.tryAcquire(ms, TimeUnit.MILLISECONDS)) {
                     wakeUps.drainPermits();
                 }
-                if (!pendingStarts.headSet(System.currentTimeMillis(), true).isEmpty()) {
-                    pendingStarts.headSet(System.currentTimeMillis(), true).clear();
+                java.util.NavigableSet<Long> fallenDue = pendingStarts.headSet(System.currentTimeMillis(), true);
+                if (!fallenDue.isEmpty()) {
+                    fallenDue.clear();
                     readWanted = true;
                 }
                 poll();
