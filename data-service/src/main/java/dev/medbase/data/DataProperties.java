@@ -18,6 +18,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxAutomaticTransitions automatic transitions run in one chain at most; the chain stops there (a loop of
  *                                automatic transitions would otherwise never end)
  * @param maxLimitCap             largest {@code maximumLimit} a schema may set
+ * @param schemaRecheck           how long document requests reuse a schema's version check: a schema changed through
+ *                                another replica is seen here within this time (through this one: at once); 0 checks
+ *                                on every request (one more database read each)
  */
 @ConfigurationProperties("medbase.data")
 public record DataProperties(
@@ -25,5 +28,6 @@ public record DataProperties(
         @DefaultValue("16MB") DataSize maxDecompressedBodySize,
         @DefaultValue("30s") Duration lockTimeout,
         @DefaultValue("20") int maxAutomaticTransitions,
-        @DefaultValue("1000") int maxLimitCap) {
+        @DefaultValue("1000") int maxLimitCap,
+        @DefaultValue("1s") Duration schemaRecheck) {
 }

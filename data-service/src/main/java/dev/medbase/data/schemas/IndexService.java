@@ -93,7 +93,7 @@ public class IndexService {
         }
         String name = indexName(keys);
         mongoOptions.name(name);
-        CompiledSchema compiled = store.resolve(path);
+        CompiledSchema compiled = store.current(path);
         checkNew(compiled.schema(), name, text);
         try {
             mongo.getCollection(compiled.schema().documentsCollection()).createIndex(keys, mongoOptions);
@@ -128,7 +128,7 @@ public class IndexService {
 
     public Map<String, Object> delete(Caller caller, String path, String indexId) {
         caller.requirePermission("UPDATE_SCHEMAS");
-        CompiledSchema compiled = store.resolve(path);
+        CompiledSchema compiled = store.current(path);
         Document index = compiled.schema().indexes().stream().filter(i -> indexId.equals(i.getString("id")))
                 .findFirst().orElseThrow(() -> new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION,
                         "The index '" + Json.printable(indexId) + "' is unknown"));

@@ -201,7 +201,7 @@ public class SchemaService {
 
     public Map<String, Object> delete(Caller caller, String path) {
         caller.requirePermission("DELETE_SCHEMAS");
-        Schema schema = store.resolve(path).schema();
+        Schema schema = store.current(path).schema();
         if (!schema.disabled()) {
             throw new ExhException(ExhError.ILLEGAL_STATE_EXCEPTION, "Only a disabled schema can be deleted");
         }
@@ -440,7 +440,7 @@ public class SchemaService {
      */
     public CompiledSchema modify(String path, Change change) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            CompiledSchema current = store.resolve(path);
+            CompiledSchema current = store.current(path);
             Schema schema = current.schema();
             Document next = Json.copy(schema.raw());
             change.apply(schema, next);

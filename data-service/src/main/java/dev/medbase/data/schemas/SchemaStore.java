@@ -47,10 +47,25 @@ public class SchemaStore {
     }
 
     /**
-     * The schema a path names: a 24-hex value is tried as id first, then as name; a name must match
-     * {@code ^[A-Za-z0-9_-]+$} (else 416). 16 when there is no such schema.
+     * The schema a path names, for requests on its documents, comments and history: the stored version as checked at
+     * most {@code medbase.data.schema-recheck} ago (see {@link SchemaCache}). 416 or 16 as {@link #current}.
      */
     public CompiledSchema resolve(String idOrName) {
+        CompiledSchema recent = cache.recent(idOrName);
+        if (recent != null) {
+            return recent;
+        }
+        long generation = cache.generation();
+        CompiledSchema checked = current(idOrName);
+        cache.checked(idOrName, checked, generation);
+        return checked;
+    }
+
+    /**
+     * The schema a path names, at its stored version now (for changes to the schema): a 24-hex value is tried as id
+     * first, then as name; a name must match {@code ^[A-Za-z0-9_-]+$} (else 416). 16 when there is no such schema.
+     */
+    public CompiledSchema current(String idOrName) {
         if (idOrName != null && idOrName.length() == 24 && ObjectId.isValid(idOrName)) {
             Document ref = ref(Filters.eq("_id", new ObjectId(idOrName)));
             if (ref != null) {
@@ -66,12 +81,6 @@ public class SchemaStore {
             throw new ExhException(ExhError.RESOURCE_UNKNOWN_EXCEPTION, "Schema '" + idOrName + "' is unknown");
         }
         return compiled(ref);
-    }
-
-    /** The current version of a schema by id, or null when it was deleted. */
-    public CompiledSchema byId(ObjectId id) {
-        Document ref = ref(Filters.eq("_id", id));
-        return ref == null ? null : compiled(ref);
     }
 
     private Document ref(Bson filter) {
@@ -101,6 +110,8 @@ public class SchemaStore {
                 throw nameTaken(schema.getString("name"));
             }
             throw e;
+        } finally {
+            cache.forgetRecent();
         }
     }
 
@@ -115,12 +126,17 @@ public class SchemaStore {
                 throw nameTaken(next.getString("name"));
             }
             throw e;
+        } finally {
+            cache.forgetRecent(); // after the write: a check that began before it is not served after it
         }
     }
 
     public boolean delete(ObjectId id) {
-        cache.evict(id);
-        return collection().deleteOne(Filters.eq("_id", id)).getDeletedCount() == 1;
+        try {
+            return collection().deleteOne(Filters.eq("_id", id)).getDeletedCount() == 1;
+        } finally {
+            cache.evict(id);
+        }
     }
 
     static ExhException nameTaken(String name) {

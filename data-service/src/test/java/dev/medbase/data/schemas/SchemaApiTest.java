@@ -98,6 +98,29 @@ class SchemaApiTest extends DataApiTest {
     }
 
     @Test
+    void documentRequestsSeeSchemaChangesMadeThroughThisServiceAtOnce() {
+        String name = uniqueName("seen");
+        String renamed = uniqueName("seen-renamed");
+        String id = createSchema("{\"name\":\"" + name + "\"}").path("id").asString();
+        String user = TestTokens.user().token();
+        // both paths are resolved (and their checks kept for medbase.data.schema-recheck) before each change
+        post("/data/v1/" + name + "/documents", user, "{}").expect(200);
+        post("/data/v1/" + id + "/documents", user, "{}").expect(200);
+        post("/data/v1/" + name + "/disable", ADMIN_TOKEN, null).expect(200);
+        post("/data/v1/" + name + "/documents", user, "{}").error(400, 27);
+        post("/data/v1/" + id + "/documents", user, "{}").error(400, 27);
+        post("/data/v1/" + id + "/enable", ADMIN_TOKEN, null).expect(200);
+        post("/data/v1/" + name + "/documents", user, "{}").expect(200);
+        put("/data/v1/" + id, ADMIN_TOKEN, "{\"name\":\"" + renamed + "\"}").expect(200);
+        post("/data/v1/" + name + "/documents", user, "{}").error(404, 16);
+        post("/data/v1/" + renamed + "/documents", user, "{}").expect(200);
+        post("/data/v1/" + id + "/disable", ADMIN_TOKEN, null).expect(200);
+        delete("/data/v1/" + id, ADMIN_TOKEN).expect(200);
+        get("/data/v1/" + id + "/documents", user).error(404, 16);
+        get("/data/v1/" + renamed + "/documents", user).error(404, 16);
+    }
+
+    @Test
     void deleteOnlyADisabledSchema() {
         String name = uniqueName("del");
         createSchema("{\"name\":\"" + name + "\"}");
