@@ -26,13 +26,27 @@ public class EventPublisher {
     private final OutboxStore outbox;
     private final EventCodec codec;
     private final String source;
-    private final Runnable relayWakeUp;
+    private final Handover relay;
 
-    EventPublisher(OutboxStore outbox, EventCodec codec, String source, Runnable relayWakeUp) {
+    /** Where a stored event goes next: the {@link OutboxRelay} of this process, if it runs one. */
+    interface Handover {
+        /**
+         * The record to store for a new event: as it is (waiting for any relay's claim), or already claimed by this
+         * process's relay, which then sends it without reading it back.
+         */
+        default OutboxRecord toStore(OutboxRecord pending) {
+            return pending;
+        }
+
+        /** The record is stored, and its transaction, if any, committed: send it soon. */
+        void stored(OutboxRecord record);
+    }
+
+    EventPublisher(OutboxStore outbox, EventCodec codec, String source, Handover relay) {
         this.outbox = outbox;
         this.codec = codec;
         this.source = source;
-        this.relayWakeUp = relayWakeUp;
+        this.relay = relay;
     }
 
     /**
@@ -70,16 +84,19 @@ public class EventPublisher {
             throw new IllegalArgumentException(
                     "Event content is " + size + " bytes; the limit is " + MAX_CONTENT_BYTES);
         }
-        outbox.add(OutboxRecord.pending(event, json));
+        OutboxRecord record = relay.toStore(OutboxRecord.pending(event, json));
+        if (!outbox.add(record)) {
+            return; // the same event waits already, as whoever stored it left it
+        }
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    relayWakeUp.run();
+                    relay.stored(record);
                 }
             });
         } else {
-            relayWakeUp.run();
+            relay.stored(record);
         }
     }
 }

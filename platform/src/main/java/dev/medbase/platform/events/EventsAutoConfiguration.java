@@ -94,7 +94,7 @@ public class EventsAutoConfiguration {
     EventPublisher eventPublisher(OutboxStore outbox, EventCodec codec, ObjectProvider<OutboxRelay> relay,
                                   EventsProperties properties) {
         OutboxRelay r = relay.getIfAvailable();
-        return new EventPublisher(outbox, codec, properties.source(), r == null ? () -> { } : r::wakeUp);
+        return new EventPublisher(outbox, codec, properties.source(), r == null ? record -> { } : r);
     }
 
     /** The topic this service publishes to, created up front so consumers can subscribe before the first event. */

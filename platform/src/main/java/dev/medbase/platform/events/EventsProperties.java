@@ -36,7 +36,8 @@ public record EventsProperties(
 
     /**
      * @param enabled      run the relay in this process (turn off only in tests that inspect the outbox)
-     * @param pollInterval fallback poll when nothing woke the relay (other replicas' events, expired leases)
+     * @param pollInterval how often the relay claims from the outbox what it did not take itself (other replicas'
+     *                     events, expired leases, events given back)
      * @param batchSize    events claimed per pass
      * @param lease        how long a claim holds an event; must outlast a send ({@code max.block.ms} +
      *                     {@code delivery.timeout.ms}), after that another replica may send it again

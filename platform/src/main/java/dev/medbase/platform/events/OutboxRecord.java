@@ -36,4 +36,10 @@ record OutboxRecord(
         return new OutboxRecord(event.id(), event.topic(), event.type(), event.source(), event.time(),
                 event.aggregateId(), contentJson, event.time(), null, 0, null);
     }
+
+    /** This event as claimed by {@code owner} until {@code leaseEnd} (its first attempt). */
+    OutboxRecord claimedBy(String owner, Instant leaseEnd) {
+        return new OutboxRecord(id, topic, type, source, time, aggregateId, content, leaseEnd, owner, attempts + 1,
+                lastError);
+    }
 }

@@ -3,8 +3,10 @@ package dev.medbase.platform.events;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,15 @@ import org.springframework.kafka.core.ProducerFactory;
 /**
  * Publishes what waits in the outbox to Kafka, on its own thread: claim a batch (a lease per event), send it in
  * creation order, wait for the broker's acknowledgement ({@code acks=all}), delete what was acknowledged and give the
- * rest back. It runs soon after {@link #wakeUp()} (the publisher calls it) and otherwise every poll interval, which
- * picks up events other replicas wrote and leases that ran out.
+ * rest back.
+ *
+ * <p>Events published in this process are claimed as they are stored ({@link #toStore}: the record is written with
+ * this relay's lease already on it) and handed to the relay in memory ({@link #stored}), which sends them soon
+ * without a claim's round trips. The relay claims from the database only every poll interval, and at once when a
+ * publisher stored an event it could not take (it is not running, in an outage, or holds
+ * {@value #TAKEN_PER_BATCH} batches already) or when it gave events back: that picks up events other replicas wrote,
+ * leases that ran out and events to retry. An event taken at birth whose process dies waits in the outbox until its
+ * lease runs out, then any relay sends it.
  *
  * <p>Order per aggregate: an event is only sent when no earlier event of its aggregate is still waiting outside the
  * batch being sent; within a batch the idempotent producer keeps per-partition order. When Kafka is unreachable the
@@ -36,12 +45,15 @@ import org.springframework.kafka.core.ProducerFactory;
  * <p>The lease must outlast a send ({@code max.block.ms} + {@code delivery.timeout.ms}); otherwise a second relay may
  * send the same event while the first is still trying, which is harmless (consumers dedupe) but wasteful.
  */
-final class OutboxRelay implements SmartLifecycle {
+final class OutboxRelay implements SmartLifecycle, EventPublisher.Handover {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     /** How long an event waits when an earlier event of its aggregate is held by another relay. */
     static final Duration BLOCKED_RETRY = Duration.ofMillis(200);
+
+    /** Events taken at birth that may wait in memory, in batches: beyond that they wait in the database. */
+    static final int TAKEN_PER_BATCH = 10;
 
     private static final Comparator<OutboxRecord> ORDER =
             Comparator.comparing(OutboxRecord::time).thenComparing(OutboxRecord::id);
@@ -66,6 +78,8 @@ final class OutboxRelay implements SmartLifecycle {
     private final Settings settings;
     private final Clock clock;
     private final String owner = "relay-" + new ObjectId().toHexString();
+    /** The owner of the events this relay takes as they are stored. */
+    private final String takenOwner = owner + "/taken";
 
     // Touched by the relay thread only (or by a test calling relayOnce directly, with no thread running).
     private boolean indexesEnsured;
@@ -77,6 +91,10 @@ final class OutboxRelay implements SmartLifecycle {
     private volatile boolean running;
     private Thread thread;
     private boolean wakeRequested; // guarded by this
+    /** Events taken at birth, to send (guarded by this). */
+    private final ArrayDeque<OutboxRecord> taken = new ArrayDeque<>();
+    /** When the next pass claims from the database (guarded by this): at once until the first claim. */
+    private Instant nextClaim = Instant.MIN;
 
     OutboxRelay(OutboxStore store, EventCodec codec, ProducerFactory<String, String> producers, Settings settings,
                 Clock clock) {
@@ -87,30 +105,80 @@ final class OutboxRelay implements SmartLifecycle {
         this.clock = clock;
     }
 
-    /** Asks the relay to run a pass now rather than at the next poll (ignored while it backs off from a failure). */
+    /** Asks the relay to claim from the database and run a pass now rather than at the next poll (ignored while it
+     * backs off from a failure). */
     synchronized void wakeUp() {
+        nextClaim = Instant.MIN;
         wakeRequested = true;
         notifyAll();
     }
 
-    /**
-     * One pass over the outbox: a handful of round trips to the database whatever the batch size (claim, order check,
-     * delete). The relay thread calls it in a loop; tests call it directly.
-     */
+    @Override
+    public synchronized OutboxRecord toStore(OutboxRecord pending) {
+        if (!running || outage || taken.size() >= TAKEN_PER_BATCH * settings.batchSize()) {
+            return pending;
+        }
+        return pending.claimedBy(takenOwner, clock.instant().plus(settings.lease()));
+    }
+
+    @Override
+    public void stored(OutboxRecord record) {
+        if (!takenOwner.equals(record.owner())) {
+            wakeUp();
+            return;
+        }
+        synchronized (this) {
+            if (running) {
+                taken.add(record);
+                wakeRequested = true;
+                notifyAll();
+                return;
+            }
+        }
+        // stopped since the record was made: any relay may send it now
+        store.release(List.of(record.id()), takenOwner, clock.instant(), null);
+    }
+
+    /** A whole pass, as the relay thread runs it when a claim is due: what was taken at birth, then a claim. */
     Pass relayOnce() {
+        return relayOnce(true);
+    }
+
+    /**
+     * One pass: the events taken at birth and, if {@code claim} (or a claim is due), a claim of events waiting in the
+     * database. A handful of round trips to the database whatever the batch size (the claim's three, order check,
+     * delete).
+     */
+    private Pass relayOnce(boolean claim) {
         if (!indexesEnsured) {
             store.ensureIndexes();
             indexesEnsured = true;
         }
         Instant now = clock.instant();
-        String claim = owner + "/" + claims.incrementAndGet();
-        List<OutboxRecord> batch = store.claim(claim, now, settings.lease(), settings.batchSize());
+        List<OutboxRecord> batch = new ArrayList<>(settings.batchSize());
+        boolean claimNow;
+        synchronized (this) {
+            while (batch.size() < settings.batchSize() && !taken.isEmpty()) {
+                batch.add(taken.poll());
+            }
+            claimNow = claim || !now.isBefore(nextClaim);
+        }
+        if (claimNow && batch.size() < settings.batchSize()) {
+            int max = settings.batchSize() - batch.size();
+            List<OutboxRecord> claimed = store.claim(owner + "/" + claims.incrementAndGet(), now, settings.lease(),
+                    max);
+            synchronized (this) { // a full claim leaves more to claim at once
+                nextClaim = claimed.size() >= max ? Instant.MIN : now.plus(settings.pollInterval());
+            }
+            batch.addAll(claimed);
+            batch.sort(ORDER);
+        }
         if (batch.isEmpty()) {
             return new Pass(0, 0, null);
         }
-        List<InFlight> inFlight = send(inOrder(batch, claim, now));
+        List<InFlight> inFlight = send(inOrder(batch, now));
         List<String> acknowledged = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
+        List<OutboxRecord> failed = new ArrayList<>();
         Exception failure = null;
         for (InFlight f : inFlight) {
             try {
@@ -122,36 +190,52 @@ final class OutboxRelay implements SmartLifecycle {
                 }
                 Exception cause = e instanceof ExecutionException && e.getCause() instanceof Exception c ? c : e;
                 failure = failure == null ? cause : failure;
-                failed.add(f.entry().id());
+                failed.add(f.entry());
             }
         }
         store.delete(acknowledged);
         if (failure != null) {
-            store.release(failed, claim, clock.instant(), describe(failure));
+            giveBack(failed, clock.instant(), describe(failure));
         }
         return new Pass(batch.size(), acknowledged.size(), failure);
     }
 
+    /** Releases events of a batch, claimable again from {@code availableAt} (by this relay's next claim, too). */
+    private void giveBack(List<OutboxRecord> records, Instant availableAt, String error) {
+        if (records.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> byOwner = new HashMap<>();
+        records.forEach(r -> byOwner.computeIfAbsent(r.owner(), o -> new ArrayList<>()).add(r.id()));
+        byOwner.forEach((claim, ids) -> store.release(ids, claim, availableAt, error));
+        synchronized (this) {
+            nextClaim = availableAt.isBefore(nextClaim) ? availableAt : nextClaim;
+        }
+    }
+
     /** The events of the batch that may go now; the others are given back for a little later. */
-    private List<OutboxRecord> inOrder(List<OutboxRecord> batch, String claim, Instant now) {
+    private List<OutboxRecord> inOrder(List<OutboxRecord> batch, Instant now) {
         Map<String, OutboxRecord> earlier = store.earliestPendingOutside(batch);
         Set<String> blocked = new HashSet<>();
-        List<String> later = new ArrayList<>();
+        List<OutboxRecord> later = new ArrayList<>();
         List<OutboxRecord> sendable = new ArrayList<>();
         for (OutboxRecord entry : batch) {
             OutboxRecord before = earlier.get(entry.aggregateId());
             if (blocked.contains(entry.aggregateId()) || (before != null && ORDER.compare(before, entry) < 0)) {
                 blocked.add(entry.aggregateId());
-                later.add(entry.id());
+                later.add(entry);
             } else {
                 sendable.add(entry);
             }
         }
-        store.release(later, claim, now.plus(BLOCKED_RETRY), null);
+        giveBack(later, now.plus(BLOCKED_RETRY), null);
         return sendable;
     }
 
     private List<InFlight> send(List<OutboxRecord> entries) {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
         Producer<String, String> producer = producers.createProducer();
         List<InFlight> inFlight = new ArrayList<>();
         boolean brokerUnreachable = false;
@@ -188,7 +272,7 @@ final class OutboxRelay implements SmartLifecycle {
                 log.info("Outbox relay publishes events again");
             }
             backoff = null;
-            return pass.claimed() >= settings.batchSize() ? Duration.ZERO : settings.pollInterval();
+            return pass.claimed() >= settings.batchSize() || hasTaken() ? Duration.ZERO : settings.pollInterval();
         }
         backoff = backoff == null ? settings.minBackoff() : min(backoff.multipliedBy(2), settings.maxBackoff());
         if (!outage) {
@@ -201,11 +285,15 @@ final class OutboxRelay implements SmartLifecycle {
         return backoff;
     }
 
+    private synchronized boolean hasTaken() {
+        return !taken.isEmpty();
+    }
+
     private void loop() {
         while (running) {
             Pass pass;
             try {
-                pass = relayOnce();
+                pass = relayOnce(false);
             } catch (RuntimeException e) { // the database is unreachable, or something unexpected
                 pass = Pass.failed(e);
             }
@@ -245,6 +333,11 @@ final class OutboxRelay implements SmartLifecycle {
         return outage;
     }
 
+    /** Claims this relay made from the database. */
+    long claims() {
+        return claims.get();
+    }
+
     /** Passes the relay thread completed. */
     long passes() {
         return passes.get();
@@ -279,6 +372,17 @@ final class OutboxRelay implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         thread = null;
+        List<OutboxRecord> left;
+        synchronized (this) {
+            left = List.copyOf(taken);
+            taken.clear();
+        }
+        try { // whoever runs next sends them at once, not after the lease
+            giveBack(left, clock.instant(), null);
+        } catch (RuntimeException e) {
+            log.warn("{} events taken by the stopping relay wait for their lease to run out: {}", left.size(),
+                    describe(e));
+        }
     }
 
     @Override

@@ -22,6 +22,9 @@
  * {@code publish(type, aggregateId, content)} after writing the change. The event is stored in the collection
  * {@code outbox} of the service's database; the relay sends it (usually within milliseconds), waits for the broker's
  * acknowledgement and deletes it. While Kafka is down events wait there; nothing is lost and publishing does not block.
+ * The relay of the publishing process takes the event as it is stored (the record carries its lease from the start)
+ * and sends it from memory; events it did not take (other replicas', ones given back after a failure, leases that ran
+ * out) it claims from the collection every poll interval, or at once when it gave one back or could not take one.
  * Delivery is at-least-once: a relay that dies between send and delete, or whose lease runs out, means a second copy.
  *
  * <p><b>Transactions where MongoDB has them.</b> Every service's transaction manager is
@@ -35,7 +38,7 @@
  * <pre>
  * medbase.events.source                      required to switch events on; the topic is medbase.&lt;source&gt;
  * medbase.events.consumer-group              default: the source
- * medbase.events.relay.poll-interval         1s     fallback poll (a publish wakes the relay at once)
+ * medbase.events.relay.poll-interval         1s     claims from the outbox (a publish hands its event over at once)
  * medbase.events.relay.batch-size            100    events claimed (and deleted) per pass, in a few round trips
  * medbase.events.relay.lease                 30s    must exceed max.block.ms + delivery.timeout.ms (5 s + 15 s)
  * medbase.events.relay.min-backoff / max-backoff   200ms / 10s while Kafka is unreachable

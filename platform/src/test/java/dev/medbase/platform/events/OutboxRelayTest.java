@@ -62,7 +62,7 @@ class OutboxRelayTest {
         mongo.template.remove(new org.springframework.data.mongodb.core.query.Query(), OutboxStore.COLLECTION);
         store = new OutboxStore(mongo.template);
         relay = relay(Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMillis(40));
-        events = new EventPublisher(store, codec, "users", wakeUps::incrementAndGet);
+        events = new EventPublisher(store, codec, "users", record -> wakeUps.incrementAndGet());
     }
 
     @AfterEach
@@ -213,7 +213,7 @@ class OutboxRelayTest {
     @Test
     void aWakeUpSendsAnEventLongBeforeThePollInterval() {
         relay = relay(Duration.ofMinutes(10), Duration.ofMillis(10), Duration.ofMillis(40));
-        events = new EventPublisher(store, codec, "users", relay::wakeUp);
+        events = new EventPublisher(store, codec, "users", relay);
         relay.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> relay.passes() >= 1); // now asleep for 10 minutes
 
@@ -226,7 +226,7 @@ class OutboxRelayTest {
     @Test
     void eventsPublishedWhileAWokenRelayLingersGoOutInItsOnePass() throws InterruptedException {
         relay = relay(Duration.ofMinutes(10), Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(2));
-        events = new EventPublisher(store, codec, "users", relay::wakeUp);
+        events = new EventPublisher(store, codec, "users", relay);
         relay.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> relay.passes() >= 1); // now asleep for 10 minutes
         long passes = relay.passes();
@@ -238,6 +238,82 @@ class OutboxRelayTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> store.count() == 0);
         assertThat(producer.history()).extracting(r -> header(r, "ce_id")).containsExactly(first.id(), second.id());
         assertThat(relay.passes()).isEqualTo(passes + 1);
+    }
+
+    @Test
+    void aRunningRelayTakesEventsAsTheyAreStoredAndSendsThemWithoutClaimingThem() {
+        relay = relay(Duration.ofMinutes(10), Duration.ofMillis(10), Duration.ofMillis(40));
+        events = new EventPublisher(store, codec, "users", relay);
+        relay.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.passes() >= 1); // its first claim; asleep now
+        long claims = relay.claims();
+
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            ids.add(events.publish("user_updated", "u1", Map.of("n", i)).id());
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 25);
+        assertThat(producer.history()).extracting(r -> header(r, "ce_id")).containsExactlyElementsOf(ids);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.count() == 0);
+        assertThat(relay.claims()).as("no claim from the database").isEqualTo(claims);
+    }
+
+    @Test
+    void anEventTakenAtBirthIsLeasedSoOnlyItsTakerSendsItUntilTheLeaseRunsOut() {
+        relay = relay(Duration.ofMinutes(10), Duration.ofMillis(10), Duration.ofMillis(40));
+        relay.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.passes() >= 1);
+        // stored as the publisher stores it, then the taker's process dies before it hears of it
+        OutboxRecord taken = relay.toStore(OutboxRecord.pending(EventEnvelope.create("user_created", "users", "u1",
+                Map.of()), "{}"));
+        assertThat(store.add(taken)).isTrue();
+        assertThat(store.find(taken.id()).orElseThrow().attempts()).isEqualTo(1);
+
+        OutboxRelay other = relay(Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMillis(40));
+        assertThat(other.relayOnce().claimed()).isZero();
+        clock.advance(LEASE);
+        assertThat(other.relayOnce().sent()).isEqualTo(1);
+        assertThat(producer.history()).extracting(r -> header(r, "ce_id")).containsExactly(taken.id());
+    }
+
+    @Test
+    void anEventTakenAtBirthThatCannotBeSentIsGivenBackAndSentWhenTheBrokerIsBack() {
+        relay = relay(Duration.ofMinutes(10), Duration.ofMillis(10), Duration.ofMillis(40));
+        events = new EventPublisher(store, codec, "users", relay);
+        relay.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.passes() >= 1);
+        producer.sendException = new TimeoutException("no broker");
+
+        EventEnvelope event = events.publish("user_created", "u1", null);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.find(event.id())
+                .filter(e -> e.lastError() != null).isPresent());
+        producer.sendException = null;
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.count() == 0);
+        assertThat(producer.history()).extracting(r -> header(r, "ce_id")).containsExactly(event.id());
+    }
+
+    @Test
+    void aStoppedRelayGivesBackWhatItTookSoAnyRelaySendsItAtOnce() {
+        relay.start();
+        OutboxRecord taken = relay.toStore(OutboxRecord.pending(EventEnvelope.create("user_created", "users", "u1",
+                Map.of()), "{}"));
+        store.add(taken);
+        relay.stop(); // before the publisher hands the stored event over
+
+        relay.stored(taken);
+
+        assertThat(store.find(taken.id()).orElseThrow().owner()).isNull();
+        OutboxRelay other = relay(Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMillis(40));
+        assertThat(other.relayOnce().sent()).isEqualTo(1);
+    }
+
+    @Test
+    void aRelayThatIsNotRunningTakesNothing() {
+        OutboxRecord pending = OutboxRecord.pending(EventEnvelope.create("user_created", "users", "u1", Map.of()),
+                "{}");
+        assertThat(relay.toStore(pending)).isSameAs(pending);
     }
 
     private OutboxRelay relay(Duration poll, Duration minBackoff, Duration maxBackoff) {
