@@ -32,6 +32,9 @@ public final class DateTimes {
 
     /** The normalised UTC form of an ISO-8601 date or date-time, or null when the text is not one. */
     public static String normalize(String text) {
+        if (text != null && canonical(text) != null) {
+            return text; // already the stored form (what the SDK sends): nothing to reformat
+        }
         Instant instant = parse(text);
         return instant == null ? null : format(instant);
     }
@@ -40,6 +43,10 @@ public final class DateTimes {
     public static Instant parse(String text) {
         if (text == null || text.length() < 4 || text.length() > 40) {
             return null;
+        }
+        Instant canonical = canonical(text);
+        if (canonical != null) {
+            return canonical;
         }
         String s = text.strip();
         Instant instant;
@@ -63,6 +70,46 @@ public final class DateTimes {
             return null;
         }
         return instant;
+    }
+
+    /**
+     * The instant of a text in exactly the stored form ({@code 2021-04-20T07:34:08.358Z}), read without the general
+     * ISO parser (most input is in that form); null for any other text.
+     */
+    private static Instant canonical(String s) {
+        if (s.length() != 24 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(19) != '.' || s.charAt(23) != 'Z') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        int millis = digits(s, 20, 3);
+        if ((year | month | day | hour | minute | second | millis) < 0) {
+            return null;
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second, millis * 1_000_000)
+                    .toInstant(ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            return null; // e.g. 2012-02-30
+        }
+    }
+
+    /** The decimal number of {@code length} ASCII digits at {@code from}, or -1. */
+    private static int digits(String s, int from, int length) {
+        int n = 0;
+        for (int i = from; i < from + length; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     private static Instant parseDateTime(String s) {

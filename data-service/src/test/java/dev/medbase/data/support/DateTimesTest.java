@@ -31,6 +31,8 @@ class DateTimesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "12", "yesterday", "2012-13", "2012-02-30", "2012-08-22T25:00", "2012-08-22 14:16",
+            "2012-02-30T10:00:00.000Z", "2012-08-22T24:00:00.000Z", "2012-08-22T14:16:60.000Z",
+            "2012-08-2xT14:16:05.677Z", "2012-08-22T14:16:05.67-Z",
             "2012-08-22T14:16:05+25:00", "999999-01-01", "20120822"})
     void rejects(String input) {
         assertThat(DateTimes.normalize(input)).isNull();

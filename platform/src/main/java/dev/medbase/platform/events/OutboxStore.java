@@ -53,7 +53,7 @@ final class OutboxStore {
     /** Stores an event to send. @return {@code false} if an event with this id is already waiting */
     boolean add(OutboxRecord entry) {
         try {
-            mongo.insert(entry);
+            mongo.insert(entry.toDocument(), COLLECTION);
             return true;
         } catch (DuplicateKeyException e) {
             return false;

@@ -39,6 +39,22 @@ class OutboxStoreTest {
     }
 
     @Test
+    void anEventReadsBackExactlyAsItWasStored() {
+        OutboxRecord waiting = new OutboxRecord("e1", "medbase.users", "user_created", "users", T0.plusMillis(7),
+                "a", "{\"id\":\"a\"}", T0.plusMillis(7), null, 0, null);
+        OutboxRecord taken = new OutboxRecord("e2", "medbase.users", "user_updated", "users", T0.plusMillis(8),
+                "a", "{}", T0.plusSeconds(30), "relay-x/taken", 1, "earlier failure");
+
+        assertThat(store.add(waiting)).isTrue();
+        assertThat(store.add(taken)).isTrue();
+
+        assertThat(store.find("e1")).contains(waiting);
+        assertThat(store.find("e2")).contains(taken);
+        assertThat(mongo.template.findById("e1", org.bson.Document.class, OutboxStore.COLLECTION))
+                .doesNotContainKeys("owner", "lastError");
+    }
+
+    @Test
     void claimsOldestFirstAndEachEventOnce() {
         add("e2", "a", T0.plusMillis(2));
         add("e1", "b", T0.plusMillis(1));
