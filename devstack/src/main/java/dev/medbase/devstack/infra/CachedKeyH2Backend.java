@@ -26,6 +26,7 @@ import de.bwaldvogel.mongo.bson.Document;
  * under load that was over a third of the devstack's CPU. Here the index maps compare keys exactly as before (same
  * bytes, same order, so data files written before stay valid) but take the bytes from a small cache of recently
  * compared keys, by identity: the keys of the upper levels of a tree and the probe of a lookup are serialized once.
+ * And documents are stored as BSON ({@link BsonDocumentType}) rather than Java-serialized.
  */
 final class CachedKeyH2Backend extends H2Backend {
 
@@ -60,11 +61,13 @@ final class CachedKeyH2Backend extends H2Backend {
 
             @Override
             protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+                // the map names H2Database uses: its documents map opened first, with documents stored as BSON
+                String full = getFullCollectionNamespace(collectionName);
+                store.openMap("databases." + full, new MVMap.Builder<Object, Document>().valueType(new BsonDocumentType()));
                 if (scans == null) {
                     return super.openOrCreateCollection(collectionName, options);
                 }
-                // the map names H2Database uses, with matchDocuments (a query no index serves) reported
-                String full = getFullCollectionNamespace(collectionName);
+                // with matchDocuments (a query no index serves) reported
                 return new H2Collection(this, collectionName, options, store.openMap("databases." + full),
                         store.openMap("meta." + full), cursorRegistry) {
                     @Override
