@@ -8,7 +8,7 @@
 # bench/JfrTop.java into hotspots.md.
 #
 # Usage: bench/compare.sh            full run: 100k documents, 10k users, 20 s per run, concurrency 16, mixed 1/16/64
-# Settings (environment): BENCH_DOCS [100000] BENCH_USERS [10000] BENCH_SECONDS [20] BENCH_WARMUP [15: the JIT needs it]
+# Settings (environment): BENCH_DOCS [100000] BENCH_USERS [10000] BENCH_SECONDS [20] BENCH_WARMUP [60: the JIT of eight JVMs sharing 2 cores needs it]
 #   BENCH_MAX_REQUESTS [200000] BENCH_CONCURRENCY [16] BENCH_MIXED [1,16,64] BENCH_ONLY [all; e.g. query,mixed]
 #   BENCH_PORT_BASE [first free of 23000, 24000, …]: gateway +80, services +81..+87, MongoDB +17, Kafka +92, SMTP +25, mail UI +26, Parse +90
 #   BENCH_JVM [prod]: the JVM options of every Medbase JVM (bench/jvm.sh: prod = full JIT, parallel GC;

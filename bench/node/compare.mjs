@@ -24,7 +24,10 @@ const cfg = {
   docs: Number(env.BENCH_DOCS || 100000),
   users: Number(env.BENCH_USERS || 10000),
   seconds: Number(env.BENCH_SECONDS || 20),
-  warmup: Number(env.BENCH_WARMUP || 15), // shorter leaves the services half interpreted (JFR)
+  // Untimed seconds of each workload first. Document creates after 15 s ran at 367-380/s, after 60 s at 999-1,100/s:
+  // creates pass through five JVMs (gateway, data-service, the relay, Kafka, event-service) that share 2 cores with
+  // their JIT compilers, and 15 s left most of that compilation inside the timed run.
+  warmup: Number(env.BENCH_WARMUP || 60),
   maxRequests: Number(env.BENCH_MAX_REQUESTS || 200000),
   concurrency: Number(env.BENCH_CONCURRENCY || 16),
   mixed: (env.BENCH_MIXED || '1,16,64').split(',').map(Number),
