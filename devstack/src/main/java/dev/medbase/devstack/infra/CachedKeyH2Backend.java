@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.ObjectDataType;
 
 import de.bwaldvogel.mongo.MongoCollection;
@@ -85,15 +86,28 @@ final class CachedKeyH2Backend extends H2Backend {
         };
     }
 
-    /** H2's object type, but two {@link KeyValue}s are compared by cached serialized forms. */
+    /** H2's object type, but {@link KeyValue}s are compared and written from cached serialized forms. */
     static final class IndexKeyType extends ObjectDataType {
 
-        private static final int SLOTS = 1 << 13;
+        private static final int SLOTS = 1 << 14;
+        /** H2's tag for a Java-serialized object ({@code ObjectDataType.TYPE_SERIALIZED_OBJECT}). */
+        static final int SERIALIZED_OBJECT = 19;
 
         private record Serialized(Object key, byte[] bytes) {
         }
 
         private final AtomicReferenceArray<Serialized> cache = new AtomicReferenceArray<>(SLOTS);
+
+        /** The same bytes as H2's own type writes for a key (tag, length, Java serialization), from the cache. */
+        @Override
+        public void write(WriteBuffer buff, Object obj) {
+            if (!(obj instanceof KeyValue)) {
+                super.write(buff, obj);
+                return;
+            }
+            byte[] data = bytes(obj);
+            buff.put((byte) SERIALIZED_OBJECT).putVarInt(data.length).put(data);
+        }
 
         @Override
         public int compare(Object a, Object b) {

@@ -48,7 +48,17 @@ class EmbeddedMongoTest {
             }
             KeyValue copy = new KeyValue(a.stream().toList());
             assertThat(cached.compare(a, copy)).isZero();
+            assertThat(written(cached, a)).as("written as H2 writes it").isEqualTo(written(h2, a));
         }
+    }
+
+    private static byte[] written(ObjectDataType type, Object value) {
+        org.h2.mvstore.WriteBuffer buff = new org.h2.mvstore.WriteBuffer();
+        type.write(buff, value);
+        java.nio.ByteBuffer bytes = buff.getBuffer().flip();
+        byte[] out = new byte[bytes.remaining()];
+        bytes.get(out);
+        return out;
     }
 
     @Test
