@@ -1,7 +1,9 @@
 package dev.medbase.devstack.infra;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.stream.Stream;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -11,14 +13,20 @@ import org.h2.mvstore.type.ObjectDataType;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
 
 /**
  * mongo-java-server's H2 backend, with cheaper unique-index lookups. Its index maps are keyed by {@link KeyValue},
@@ -47,43 +55,167 @@ final class CachedKeyH2Backend extends H2Backend {
 
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
-        MVStore store = getMvStore();
-        // Opening the index map first with our key type makes H2Database's own openMap(name) return that map (an
-        // open map is returned as it is). Runs from H2Database's constructor too, for the indexes it reopens.
-        return new H2Database(databaseName, store, getCursorRegistry()) {
-            @Override
-            protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
-                                                            List<IndexKey> keys, boolean sparse) {
-                // the map name H2Database uses: "<database>.<collection>._index_<index>"
-                store.openMap(databaseName + "." + collectionName + "._index_" + indexName,
-                        new MVMap.Builder<KeyValue, Object>().keyType(INDEX_KEYS));
-                return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
-            }
+        return new Database(databaseName);
+    }
 
-            @Override
-            protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
-                // the map names H2Database uses: its documents map opened first, with documents stored as BSON
-                String full = getFullCollectionNamespace(collectionName);
-                store.openMap("databases." + full, new MVMap.Builder<Object, Document>().valueType(new BsonDocumentType()));
-                if (scans == null) {
-                    return super.openOrCreateCollection(collectionName, options);
+    /**
+     * H2's database with our index key type, documents stored as BSON, and {@link SecondaryIndex}es. An inner class:
+     * H2Database's constructor reopens the stored collections and indexes through the overrides below, before any
+     * field of a subclass is set, but the enclosing backend (its store) is known by then.
+     */
+    private final class Database extends H2Database {
+
+        Database(String databaseName) {
+            super(databaseName, getMvStore(), getCursorRegistry());
+        }
+
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
+                                                        List<IndexKey> keys, boolean sparse) {
+            // Opening the index map first with our key type makes H2Database's own openMap(name) return that map
+            // (an open map is returned as it is); the map name H2Database uses: "<db>.<collection>._index_<index>".
+            getMvStore().openMap(databaseName + "." + collectionName + "._index_" + indexName,
+                    new MVMap.Builder<KeyValue, Object>().keyType(INDEX_KEYS));
+            return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+        }
+
+        @Override
+        protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName,
+                                                           List<IndexKey> keys, boolean sparse) {
+            return new SecondaryIndex(indexName, keys, sparse);
+        }
+
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            // the map names H2Database uses, its documents map opened first with documents stored as BSON
+            String full = getFullCollectionNamespace(collectionName);
+            MVStore mv = getMvStore();
+            MVMap<Object, Document> documents = mv.openMap("databases." + full,
+                    new MVMap.Builder<Object, Document>().valueType(new BsonDocumentType()));
+            return new Collection(this, collectionName, options, documents, mv.openMap("meta." + full),
+                    cursorRegistry);
+        }
+
+        /**
+         * The server runs an aggregation over every document of the collection and matches them in its first stage;
+         * a pipeline that starts with {@code $match} (the driver's {@code countDocuments}) is run here over the
+         * documents a query with that filter finds, which uses the collection's indexes. The stage itself still
+         * runs. Anything else, and any pipeline this path fails on, goes the server's own way (errors included).
+         */
+        @Override
+        public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver,
+                                      Oplog oplog) {
+            if (command.equalsIgnoreCase("aggregate")) {
+                Document answer = aggregateFromMatch(query, resolver, oplog);
+                if (answer != null) {
+                    return answer;
                 }
-                // with matchDocuments (a query no index serves) reported
-                return new H2Collection(this, collectionName, options, store.openMap("databases." + full),
-                        store.openMap("meta." + full), cursorRegistry) {
-                    @Override
-                    protected QueryResult matchDocuments(Document query, Document orderBy, int skip, int limit,
-                                                         int batchSize, Document projection) {
-                        long start = System.nanoTime();
-                        try {
-                            return super.matchDocuments(query, orderBy, skip, limit, batchSize, projection);
-                        } finally {
-                            scans.record(full, query, orderBy, count(), System.nanoTime() - start);
-                        }
-                    }
-                };
             }
-        };
+            return super.handleCommand(channel, command, query, resolver, oplog);
+        }
+
+        private Document aggregateFromMatch(Document command, DatabaseResolver resolver, Oplog oplog) {
+            if (!(command.get("pipeline") instanceof List<?> pipeline) || pipeline.isEmpty()
+                    || !(pipeline.get(0) instanceof Document first) || first.size() != 1
+                    || !(first.get("$match") instanceof Document match) || command.containsKey("let")
+                    || mentions(match, "$expr") || mentions(match, "$where")
+                    || pipeline.stream().anyMatch(stage -> stage instanceof Document d
+                            && (d.containsKey("$out") || d.containsKey("$merge") || d.containsKey("$changeStream")))) {
+                return null;
+            }
+            String name = String.valueOf(command.get("aggregate"));
+            MongoCollection<Object> collection = resolveCollection(name, false);
+            if (collection == null) {
+                return null;
+            }
+            try {
+                Aggregation aggregation = Aggregation.fromPipeline(pipeline, resolver, this, collection, oplog);
+                aggregation.validate(command);
+                List<Document> result = aggregation.runStages(collection.handleQueryAsStream(match));
+                Document cursor = new Document("id", 0L).append("ns", getFullCollectionNamespace(name))
+                        .append("firstBatch", result);
+                Document response = new Document("cursor", cursor);
+                Utils.markOkay(response);
+                return response;
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
+        private static boolean mentions(Object query, String operator) {
+            if (query instanceof Document d) {
+                return d.containsKey(operator) || d.values().stream().anyMatch(v -> mentions(v, operator));
+            }
+            if (query instanceof java.util.Collection<?> c) {
+                return c.stream().anyMatch(v -> mentions(v, operator));
+            }
+            return false;
+        }
+    }
+
+    /**
+     * H2's collection, answering queries through a {@link SecondaryIndex} where one narrows them ({@link IndexPlan});
+     * unique-index lookups and scans as before. Scans are reported when {@code medbase.devstack.scan-report} is set.
+     */
+    private static final class Collection extends H2Collection {
+
+        Collection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> documents,
+                   MVMap<String, Object> meta, CursorRegistry cursors) {
+            super(database, name, options, documents, meta, cursors);
+        }
+
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                                             Document projection) {
+            IndexPlan plan = plan(query, orderBy, limit);
+            if (plan == null) {
+                return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
+            }
+            Stream<Object> positions = plan.entries().stream().map(SecondaryIndex.Entry::position);
+            if (plan.index().multikey()) {
+                positions = positions.distinct(); // one entry per element of an indexed array
+            }
+            Stream<Document> documents = positions.map(this::getDocument).filter(Objects::nonNull);
+            if (plan.ordered()) {
+                // in sort order already: the limit ends the walk
+                return matchDocumentsFromStream(query, documents, skip, limit, batchSize, null, projection);
+            }
+            return matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, projection);
+        }
+
+        /** The narrowest plan of a secondary index; null when a unique index serves the query or none helps. */
+        private IndexPlan plan(Document query, Document orderBy, int limit) {
+            if (orderBy != null && orderBy.containsKey("$natural")) {
+                return null;
+            }
+            IndexPlan best = null;
+            for (Index<Object> index : getIndexes()) {
+                if (index.canHandle(query)) {
+                    return null; // an exact lookup (mongo-java-server's unique indexes)
+                }
+                if (index instanceof SecondaryIndex secondary) {
+                    IndexPlan plan = IndexPlan.of(secondary, query, orderBy, limit);
+                    if (plan != null && (best == null || plan.score() > best.score())) {
+                        best = plan;
+                    }
+                }
+            }
+            return best;
+        }
+
+        @Override
+        protected QueryResult matchDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                                             Document projection) {
+            if (scans == null) {
+                return super.matchDocuments(query, orderBy, skip, limit, batchSize, projection);
+            }
+            long start = System.nanoTime();
+            try {
+                return super.matchDocuments(query, orderBy, skip, limit, batchSize, projection);
+            } finally {
+                scans.record(getFullName(), query, orderBy, count(), System.nanoTime() - start);
+            }
+        }
     }
 
     /** H2's object type, but {@link KeyValue}s are compared and written from cached serialized forms. */
