@@ -1,9 +1,11 @@
 package dev.medbase.devstack.infra;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -129,9 +131,12 @@ final class CachedKeyH2Backend extends H2Backend {
                 return null;
             }
             try {
-                Aggregation aggregation = Aggregation.fromPipeline(pipeline, resolver, this, collection, oplog);
-                aggregation.validate(command);
-                List<Document> result = aggregation.runStages(collection.handleQueryAsStream(match));
+                List<Document> result = countStages(pipeline, collection, match);
+                if (result == null) {
+                    Aggregation aggregation = Aggregation.fromPipeline(pipeline, resolver, this, collection, oplog);
+                    aggregation.validate(command);
+                    result = aggregation.runStages(collection.handleQueryAsStream(match));
+                }
                 Document cursor = new Document("id", 0L).append("ns", getFullCollectionNamespace(name))
                         .append("firstBatch", result);
                 Document response = new Document("cursor", cursor);
@@ -140,6 +145,40 @@ final class CachedKeyH2Backend extends H2Backend {
             } catch (RuntimeException e) {
                 return null;
             }
+        }
+
+        /**
+         * The result of the driver's {@code countDocuments} pipeline ({@code $match}, optional {@code $skip} and
+         * {@code $limit}, {@code $group} of a constant {@code _id} with a {@code $sum: 1}) from the collection's
+         * count, which counts index entries where they are the matches; null for any other pipeline.
+         */
+        private static List<Document> countStages(List<?> pipeline, MongoCollection<Object> collection,
+                                                  Document match) {
+            int skip = 0;
+            int limit = 0;
+            for (int i = 1; i < pipeline.size() - 1; i++) {
+                Document stage = (Document) pipeline.get(i);
+                if (stage.size() == 1 && stage.get("$skip") instanceof Number n && skip == 0 && limit == 0) {
+                    skip = n.intValue();
+                } else if (stage.size() == 1 && stage.get("$limit") instanceof Number n && limit == 0) {
+                    limit = n.intValue();
+                } else {
+                    return null;
+                }
+            }
+            if (pipeline.size() < 2 || !(pipeline.get(pipeline.size() - 1) instanceof Document last)
+                    || last.size() != 1 || !(last.get("$group") instanceof Document group) || group.size() != 2
+                    || !group.containsKey("_id") || group.get("_id") instanceof Document
+                    || group.get("_id") instanceof String || group.get("_id") instanceof java.util.Collection) {
+                return null;
+            }
+            String field = group.keySet().stream().filter(k -> !k.equals("_id")).findFirst().orElseThrow();
+            if (!(group.get(field) instanceof Document sum) || sum.size() != 1
+                    || !(sum.get("$sum") instanceof Number one) || one.doubleValue() != 1 || skip < 0 || limit < 0) {
+                return null;
+            }
+            int n = collection.count(match, skip, limit);
+            return n == 0 ? List.of() : List.of(new Document("_id", group.get("_id")).append(field, n));
         }
 
         private static boolean mentions(Object query, String operator) {
@@ -167,6 +206,15 @@ final class CachedKeyH2Backend extends H2Backend {
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
                                              Document projection) {
+            if (getIndexes().stream().anyMatch(index -> index.canHandle(query))) {
+                return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection); // an exact lookup
+            }
+            Iterable<Object> found = uniqueLookup(query);
+            if (found != null) {
+                Stream<Document> documents = StreamSupport.stream(found.spliterator(), false)
+                        .map(this::getDocument).filter(Objects::nonNull);
+                return matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, projection);
+            }
             IndexPlan plan = plan(query, orderBy, limit);
             if (plan == null) {
                 return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
@@ -183,16 +231,54 @@ final class CachedKeyH2Backend extends H2Backend {
             return matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, projection);
         }
 
-        /** The narrowest plan of a secondary index; null when a unique index serves the query or none helps. */
+        /**
+         * Counts the entries of an index range when they are exactly the matches ({@link IndexPlan#exact()}): the
+         * {@code page.total} of a list filtered by indexed fields reads no document.
+         */
+        @Override
+        public synchronized int count(Document query, int skip, int limit) {
+            IndexPlan plan = query == null || query.isEmpty() ? null : plan(query, null, 0);
+            if (plan == null || !plan.exact()) {
+                return super.count(query, skip, limit);
+            }
+            int n = Math.max(0, plan.entries().size() - skip);
+            return limit > 0 ? Math.min(n, limit) : n;
+        }
+
+        /**
+         * The document a unique index finds when the query fixes all its keys by equality beside other conditions
+         * ({@code {_id, status}} without an index on both): mongo-java-server looks up only a query of exactly the
+         * keys. Null when no unique index is fixed.
+         */
+        private Iterable<Object> uniqueLookup(Document query) {
+            Map<String, List<Object>> conditions = null;
+            for (Index<Object> index : getIndexes()) {
+                if (!index.isUnique()) {
+                    continue;
+                }
+                conditions = conditions == null ? IndexPlan.conditions(query) : conditions;
+                Document exact = new Document();
+                for (IndexKey key : index.getKeys()) {
+                    Object value = IndexPlan.equality(conditions, key.getKey());
+                    if (value == null) {
+                        break;
+                    }
+                    exact.append(key.getKey(), value);
+                }
+                if (exact.size() == index.getKeys().size() && index.canHandle(exact)) {
+                    return index.getPositions(exact);
+                }
+            }
+            return null;
+        }
+
+        /** The narrowest plan of a secondary index, or null. */
         private IndexPlan plan(Document query, Document orderBy, int limit) {
             if (orderBy != null && orderBy.containsKey("$natural")) {
                 return null;
             }
             IndexPlan best = null;
             for (Index<Object> index : getIndexes()) {
-                if (index.canHandle(query)) {
-                    return null; // an exact lookup (mongo-java-server's unique indexes)
-                }
                 if (index instanceof SecondaryIndex secondary) {
                     IndexPlan plan = IndexPlan.of(secondary, query, orderBy, limit);
                     if (plan != null && (best == null || plan.score() > best.score())) {

@@ -25,8 +25,11 @@ import de.bwaldvogel.mongo.bson.Document;
  * @param to      last entry values
  * @param score   how narrow the range is: 4 per leading key fixed by equality, 2 for a range after them, 1 for order
  * @param ordered walking the range (forwards, or backwards when {@code reverse}) gives the query's sort order
+ * @param exact   the range holds the matches and nothing else (the query is equalities on the leading keys only),
+ *                so counting entries counts matches, as MongoDB's count scan does
  */
-record IndexPlan(SecondaryIndex index, Object[] from, Object[] to, int score, boolean ordered, boolean reverse) {
+record IndexPlan(SecondaryIndex index, Object[] from, Object[] to, int score, boolean ordered, boolean reverse,
+                 boolean exact) {
 
     /** Entries of the range in walking order. */
     NavigableSet<SecondaryIndex.Entry> entries() {
@@ -42,8 +45,7 @@ record IndexPlan(SecondaryIndex index, Object[] from, Object[] to, int score, bo
         if (!index.usable()) {
             return null;
         }
-        Map<String, List<Object>> conditions = new LinkedHashMap<>();
-        collect(query, conditions);
+        Map<String, List<Object>> conditions = conditions(query);
         List<IndexKey> keys = index.getKeys();
         int n = keys.size();
         Object[] lo = new Object[n];
@@ -80,7 +82,10 @@ record IndexPlan(SecondaryIndex index, Object[] from, Object[] to, int score, bo
             to[i] = descending ? lo[i] : hi[i];
         }
         int score = 4 * fixed + (ranged ? 2 : 0) + (order.sorts ? 1 : 0);
-        return new IndexPlan(index, from, to, score, order.ordered, order.reverse);
+        int equalities = fixed;
+        boolean exact = !index.multikey() && fieldsAndAndsOnly(query) && conditions.entrySet().stream()
+                .allMatch(e -> fixedTo(keys, equalities, lo, e.getKey(), e.getValue()));
+        return new IndexPlan(index, from, to, score, order.ordered, order.reverse, exact);
     }
 
     private record Order(boolean ordered, boolean sorts, boolean reverse) {
@@ -122,7 +127,46 @@ record IndexPlan(SecondaryIndex index, Object[] from, Object[] to, int score, bo
         return new Order(true, true, reverse);
     }
 
+    /** Whether every condition on {@code field} is an equality with the value a leading key is fixed to. */
+    private static boolean fixedTo(List<IndexKey> keys, int fixed, Object[] values, String field, List<Object> conditions) {
+        for (int i = 0; i < fixed; i++) {
+            if (keys.get(i).getKey().equals(field)) {
+                Object value = values[i];
+                return conditions.stream().allMatch(c -> {
+                    Object eq = c instanceof Document d && d.size() == 1 && d.containsKey("$eq") ? d.get("$eq") : c;
+                    return Bounds.isValue(eq) && SecondaryIndex.compareValues(eq, value) == 0
+                            && (eq == null) == (value == null);
+                });
+            }
+        }
+        return false;
+    }
+
+    /** A query of field conditions and {@code $and}s of them, no other operator at its top. */
+    private static boolean fieldsAndAndsOnly(Document query) {
+        return query.entrySet().stream().allMatch(e -> !e.getKey().startsWith("$")
+                || e.getKey().equals("$and") && e.getValue() instanceof Collection<?> all
+                && all.stream().allMatch(part -> part instanceof Document d && fieldsAndAndsOnly(d)));
+    }
+
+    /** The equality value of a unique index's key in {@code query}, or null (none, or not a plain value). */
+    static Object equality(Map<String, List<Object>> conditions, String key) {
+        for (Object c : conditions.getOrDefault(key, List.of())) {
+            Object eq = c instanceof Document d && d.size() == 1 && d.containsKey("$eq") ? d.get("$eq") : c;
+            if (eq != null && Bounds.isValue(eq)) {
+                return eq;
+            }
+        }
+        return null;
+    }
+
     /** The conditions on fields that every match satisfies: the top level and, recursively, {@code $and}. */
+    static Map<String, List<Object>> conditions(Document query) {
+        Map<String, List<Object>> conditions = new LinkedHashMap<>();
+        collect(query, conditions);
+        return conditions;
+    }
+
     private static void collect(Document query, Map<String, List<Object>> conditions) {
         for (Map.Entry<String, Object> e : query.entrySet()) {
             if (e.getKey().equals("$and") && e.getValue() instanceof Collection<?> all) {

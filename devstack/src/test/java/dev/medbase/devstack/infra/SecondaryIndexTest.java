@@ -23,6 +23,7 @@ import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.CountOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -167,6 +168,9 @@ class SecondaryIndexTest {
         for (Bson filter : FILTERS) {
             assertThat(ids(indexed.find(filter))).as("%s", filter).containsExactlyInAnyOrderElementsOf(ids(plain.find(filter)));
             assertThat(indexed.countDocuments(filter)).as("count %s", filter).isEqualTo(plain.countDocuments(filter));
+            CountOptions counted = new CountOptions().skip(3).limit(10);
+            assertThat(indexed.countDocuments(filter, counted)).as("count %s", filter)
+                    .isEqualTo(plain.countDocuments(filter, counted));
             for (Bson sort : SORTS) {
                 for (int[] page : new int[][] {{0, 0}, {0, 20}, {7, 5}, {0, 1}}) {
                     Function<MongoCollection<Document>, FindIterable<Document>> find =
@@ -193,6 +197,12 @@ class SecondaryIndexTest {
         docs.find(Filters.and(Filters.eq("status", "active"), Filters.lt("due", new Date()))).first();
         docs.find().sort(Sorts.ascending("n")).limit(1).first();
         docs.find(Filters.eq("userIds", "u1")).into(new ArrayList<>());
+        Document one = docs.find(Filters.eq("n", 1234)).first();
+        // the _id index finds the document when the query fixes _id beside other conditions
+        assertThat(docs.find(Filters.and(Filters.eq("_id", one.get("_id")), Filters.eq("status", one.get("status"))))
+                .first()).isEqualTo(one);
+        assertThat(docs.find(Filters.and(Filters.eq("_id", one.get("_id")), Filters.ne("status", one.get("status"))))
+                .first()).isNull();
         assertThat(String.valueOf(scans.summaryAndReset())).doesNotContain("test.indexed");
 
         docs.find(Filters.eq("status", "active")).sort(Sorts.ascending("n")).limit(3).into(new ArrayList<>());
@@ -227,7 +237,11 @@ class SecondaryIndexTest {
         de.bwaldvogel.mongo.bson.Document range = new de.bwaldvogel.mongo.bson.Document("$and", List.of(
                 query, new de.bwaldvogel.mongo.bson.Document("data.takenAt",
                         new de.bwaldvogel.mongo.bson.Document("$gte", "2024").append("$lt", "2025"))));
+        assertThat(byDevice.exact()).as("the range is the matches: a count reads no document").isTrue();
+        assertThat(IndexPlan.of(index, new de.bwaldvogel.mongo.bson.Document("data.deviceId", "d1").append("n", 1),
+                null, 0).exact()).isFalse();
         IndexPlan both = IndexPlan.of(index, range, null, 0);
+        assertThat(both.exact()).isFalse();
         assertThat(both.score()).isEqualTo(6);
         assertThat(both.from()).containsExactly("d1", "2025");
         assertThat(both.to()).containsExactly("d1", "2024");

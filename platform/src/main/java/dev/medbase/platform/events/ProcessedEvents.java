@@ -65,7 +65,7 @@ final class ProcessedEvents {
 
     /**
      * Which of {@code eventIds} the consumer has processed: one query for a whole batch, by {@code _id}, which every
-     * MongoDB server answers from its primary index (mongo-java-server scans the collection for any other query).
+     * MongoDB server answers from its primary index.
      */
     Set<String> processedAmong(String consumer, Collection<String> eventIds) {
         Query query = query(where("_id").in(eventIds.stream().map(id -> key(consumer, id)).toList()));
